@@ -1,0 +1,44 @@
+import {
+  Inject,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { from, switchMap, type Observable } from 'rxjs';
+import { REQUIRE_ACTIVE_TOKEN_KEY } from '../decorators/require-active-token.decorator.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { IntrospectionClient } from '../introspection/introspection.client.js';
+import type { AuthenticatedRequest } from '../principal.js';
+
+/**
+ * On routes marked `@RequireActiveToken()`, asks Keycloak whether the (already verified)
+ * token is still active before the handler runs: revoked tokens and logged-out sessions get
+ * 401 here even though their signature and `exp` are still fine.
+ */
+@Injectable()
+export class IntrospectionInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(IntrospectionClient) private readonly introspection: IntrospectionClient,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const required = this.reflector.getAllAndOverride<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!required) return next.handle();
+
+    const token = context.switchToHttp().getRequest<AuthenticatedRequest>().accessToken;
+    // Fail closed: a route that asks for introspection never runs without a verified token.
+    if (!token) throw new AuthError(AuthErrorCode.MissingToken);
+    return from(this.introspection.isActive(token)).pipe(
+      switchMap((active) => {
+        if (!active) throw new AuthError(AuthErrorCode.Inactive);
+        return next.handle();
+      }),
+    );
+  }
+}

@@ -1,0 +1,158 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  createLocalJWKSet,
+  errors,
+  type CryptoKey,
+  type FlattenedJWSInput,
+  type JSONWebKeySet,
+  type JWTHeaderParameters,
+} from 'jose';
+import { firstValueFrom } from 'rxjs';
+import { AuthSettings } from '../auth-settings.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { describeHttpFailure } from '../http-failure.js';
+import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
+import { KeySource, type KeySourceStatus } from './key-source.js';
+
+type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
+
+/**
+ * The realm's JWKS, fetched through HttpService and kept in memory. An unknown `kid` triggers
+ * at most one fetch per cooldown window, shared by concurrent callers. A failed fetch never
+ * drops the last good key set: while Keycloak is down, tokens signed by cached keys still
+ * verify, and only tokens whose key we lack are answered "unavailable" (503).
+ */
+@Injectable()
+export class JwksService extends KeySource implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Jwks');
+  private keySet?: LocalKeySet;
+  private kids: readonly string[] = [];
+  private fetchedAt = 0;
+  private attemptedAt = Number.NEGATIVE_INFINITY;
+  private lastFetchFailed = false;
+  private inflight?: Promise<void>;
+  private readonly removedListeners: Array<(kids: readonly string[]) => void> = [];
+
+  constructor(
+    @Inject(AuthSettings) private readonly settings: AuthSettings,
+    @Inject(HttpService) private readonly http: HttpService,
+    @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
+  ) {
+    super();
+  }
+
+  /** Warm-up: fetch the keys once at start-up; a failure is logged and start-up goes on. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+  }
+
+  async getKey(header: JWTHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> {
+    const cached = await this.fromCache(header, token);
+    if (cached) {
+      this.refreshIfStale();
+      return cached;
+    }
+    if (this.inflight) await this.inflight;
+    else if (this.now() - this.attemptedAt >= this.settings.jwksCooldownMs) await this.refresh();
+
+    const key = await this.fromCache(header, token);
+    if (key) return key;
+    if (this.lastFetchFailed || !this.keySet) throw this.unavailable(header.kid);
+    throw new AuthError(AuthErrorCode.UnknownKey, { kid: header.kid });
+  }
+
+  status(): KeySourceStatus {
+    return {
+      ready: this.keySet !== undefined,
+      keyCount: this.kids.length,
+      fetchedAt: this.fetchedAt,
+      lastFetchFailed: this.lastFetchFailed,
+    };
+  }
+
+  onKeysRemoved(listener: (kids: readonly string[]) => void): void {
+    this.removedListeners.push(listener);
+  }
+
+  /** Clock, overridable in tests. */
+  protected now(): number {
+    return Date.now();
+  }
+
+  /** The matching cached key, or undefined when the cache has none for this header. */
+  private async fromCache(
+    header: JWTHeaderParameters,
+    token: FlattenedJWSInput,
+  ): Promise<CryptoKey | undefined> {
+    if (!this.keySet) return undefined;
+    try {
+      return await this.keySet(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey) return undefined;
+      throw error;
+    }
+  }
+
+  /** Starts a background refresh once the keys are older than the max age. */
+  private refreshIfStale(): void {
+    const now = this.now();
+    if (
+      now - this.fetchedAt >= this.settings.jwksMaxAgeMs &&
+      now - this.attemptedAt >= this.settings.jwksCooldownMs &&
+      !this.inflight
+    ) {
+      void this.refresh();
+    }
+  }
+
+  /** One fetch at a time: concurrent callers share it. Never rejects. */
+  private refresh(): Promise<void> {
+    this.inflight ??= this.fetch().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private async fetch(): Promise<void> {
+    this.attemptedAt = this.now();
+    const url = this.discovery.endpoints.jwksUri;
+    try {
+      const response = await firstValueFrom(
+        this.http.get<unknown>(url, { timeout: this.settings.httpTimeoutMs }),
+      );
+      this.install(parseJwks(response.data));
+    } catch (error) {
+      this.lastFetchFailed = true;
+      this.logger.warn(
+        `JWKS fetch from ${url} failed (${describeHttpFailure(error)}); ` +
+          `serving ${this.kids.length} cached key(s)`,
+      );
+    }
+  }
+
+  private install(jwks: JSONWebKeySet): void {
+    const kids = jwks.keys.map((key) => key.kid).filter((kid): kid is string => !!kid);
+    const removed = this.kids.filter((kid) => !kids.includes(kid));
+    this.keySet = createLocalJWKSet(jwks);
+    this.kids = kids;
+    this.fetchedAt = this.now();
+    this.lastFetchFailed = false;
+    if (removed.length > 0) this.removedListeners.forEach((listener) => listener(removed));
+  }
+
+  private unavailable(kid: string | undefined): AuthError {
+    const remainingMs = this.attemptedAt + this.settings.jwksCooldownMs - this.now();
+    return new AuthError(AuthErrorCode.KeysUnavailable, {
+      kid,
+      retryAfterSeconds: Math.max(1, Math.ceil(remainingMs / 1000)),
+    });
+  }
+}
+
+/** Checks the response is a JWKS before handing it to jose. */
+function parseJwks(data: unknown): JSONWebKeySet {
+  const keys = (data as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'object' || key === null)) {
+    throw new TypeError('response is not a JWKS');
+  }
+  return { keys: keys as JSONWebKeySet['keys'] };
+}

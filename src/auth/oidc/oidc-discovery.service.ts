@@ -1,0 +1,75 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { HttpService } from '@nestjs/axios';
+import { firstValueFrom } from 'rxjs';
+import { AuthSettings } from '../auth-settings.js';
+import { describeHttpFailure } from '../http-failure.js';
+import { deriveEndpoints, endpointsFromDiscovery, type OidcEndpoints } from './oidc-endpoints.js';
+
+/**
+ * Knows the realm's endpoints. At start-up it reads the discovery document once; when
+ * Keycloak cannot be reached it serves the derived endpoints and retries in the background,
+ * so start-up never waits for Keycloak.
+ */
+@Injectable()
+export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('OidcDiscovery');
+  private current: OidcEndpoints;
+  private retryTimer?: NodeJS.Timeout;
+  private discovered = false;
+
+  constructor(
+    @Inject(AuthSettings) private readonly settings: AuthSettings,
+    @Inject(HttpService) private readonly http: HttpService,
+  ) {
+    this.current = deriveEndpoints(settings.realmUrl);
+  }
+
+  /** The endpoints in force: discovered, or derived until discovery succeeds. */
+  get endpoints(): OidcEndpoints {
+    return this.current;
+  }
+
+  /** Whether the discovery document has been read. */
+  get isDiscovered(): boolean {
+    return this.discovered;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.settings.discovery && !(await this.discover())) this.scheduleRetry();
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.retryTimer);
+  }
+
+  /** Fetches the discovery document once; true on success. */
+  async discover(): Promise<boolean> {
+    const url = `${this.settings.realmUrl}/.well-known/openid-configuration`;
+    try {
+      const response = await firstValueFrom(
+        this.http.get<unknown>(url, { timeout: this.settings.httpTimeoutMs }),
+      );
+      this.current = endpointsFromDiscovery(response.data, deriveEndpoints(this.settings.realmUrl));
+      this.discovered = true;
+      return true;
+    } catch (error) {
+      this.logger.warn(
+        `Discovery at ${url} failed (${describeHttpFailure(error)}); using derived endpoints and retrying every ${this.settings.discoveryRetryMs / 1000}s`,
+      );
+      return false;
+    }
+  }
+
+  private scheduleRetry(): void {
+    this.retryTimer = setTimeout(() => {
+      void this.discover().then((ok) => ok || this.scheduleRetry());
+    }, this.settings.discoveryRetryMs);
+    this.retryTimer.unref();
+  }
+}

@@ -1,0 +1,45 @@
+/** The realm endpoints the AuthModule uses. */
+export interface OidcEndpoints {
+  issuer: string;
+  jwksUri: string;
+  tokenEndpoint: string;
+  introspectionEndpoint: string;
+  authorizationEndpoint: string;
+}
+
+/** Endpoints as Keycloak lays them out under `{serverUrl}/realms/{realm}`. */
+export function deriveEndpoints(realmUrl: string): OidcEndpoints {
+  const oidc = `${realmUrl}/protocol/openid-connect`;
+  return {
+    issuer: realmUrl,
+    jwksUri: `${oidc}/certs`,
+    tokenEndpoint: `${oidc}/token`,
+    introspectionEndpoint: `${oidc}/token/introspect`,
+    authorizationEndpoint: `${oidc}/auth`,
+  };
+}
+
+/**
+ * Reads a discovery document; a missing or non-URL field keeps the derived value, so a
+ * half-broken document cannot unset an endpoint.
+ */
+export function endpointsFromDiscovery(document: unknown, fallback: OidcEndpoints): OidcEndpoints {
+  if (typeof document !== 'object' || document === null) {
+    throw new TypeError('discovery document is not a JSON object');
+  }
+  const doc = document as Record<string, unknown>;
+  const pick = (key: string, current: string) => {
+    const value = doc[key];
+    return typeof value === 'string' && /^https?:\/\//i.test(value) ? value : current;
+  };
+  if (typeof doc.issuer !== 'string' || doc.issuer.length === 0) {
+    throw new TypeError('discovery document has no issuer');
+  }
+  return {
+    issuer: doc.issuer,
+    jwksUri: pick('jwks_uri', fallback.jwksUri),
+    tokenEndpoint: pick('token_endpoint', fallback.tokenEndpoint),
+    introspectionEndpoint: pick('introspection_endpoint', fallback.introspectionEndpoint),
+    authorizationEndpoint: pick('authorization_endpoint', fallback.authorizationEndpoint),
+  };
+}

@@ -1,0 +1,67 @@
+import type { JWTPayload } from 'jose';
+
+/** Who made the request, built from a verified Keycloak access token. */
+export interface AuthPrincipal {
+  sub: string;
+  /** `preferred_username`. */
+  username?: string;
+  email?: string;
+  /** `realm_access.roles`. */
+  realmRoles: readonly string[];
+  /** `resource_access[clientId].roles` of this API's client. */
+  clientRoles: readonly string[];
+  /** Union of realm and client roles, for role checks. */
+  roles: ReadonlySet<string>;
+  /** The `scope` claim split on spaces. */
+  scopes: readonly string[];
+  /** Client the token was issued to. */
+  azp?: string;
+  /** Seconds since the epoch at which the token expires. */
+  exp: number;
+  /** Every verified claim, for what the typed fields do not cover. */
+  claims: Readonly<JWTPayload>;
+}
+
+/** An Express request after JwtAuthGuard: `user` is the principal. */
+export interface AuthenticatedRequest {
+  user?: AuthPrincipal;
+  /** The verified raw token, kept for introspection; never log it. */
+  accessToken?: string;
+}
+
+/** Builds the principal from claims that have already been verified. */
+export function toPrincipal(claims: JWTPayload, clientId: string): AuthPrincipal {
+  const realmRoles = stringArray(objectAt(claims, 'realm_access')?.roles);
+  const clientAccess = objectAt(objectAt(claims, 'resource_access'), clientId);
+  const clientRoles = stringArray(clientAccess?.roles);
+  return {
+    sub: claims.sub as string,
+    username: optionalString(claims.preferred_username),
+    email: optionalString(claims.email),
+    realmRoles,
+    clientRoles,
+    roles: new Set([...realmRoles, ...clientRoles]),
+    scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
+    azp: optionalString(claims.azp),
+    exp: claims.exp as number,
+    claims,
+  };
+}
+
+function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const inner = (value as Record<string, unknown>)[key];
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+    ? (inner as Record<string, unknown>)
+    : undefined;
+}
+
+function stringArray(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string')
+    : [];
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

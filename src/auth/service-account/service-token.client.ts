@@ -1,0 +1,71 @@
+import { HttpService } from '@nestjs/axios';
+import { BadGatewayException, Inject, Injectable, Logger } from '@nestjs/common';
+import { firstValueFrom } from 'rxjs';
+import { AuthSettings } from '../auth-settings.js';
+import { describeHttpFailure } from '../http-failure.js';
+import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
+
+/** Refresh this long before the token's expiry, so a token is never used at its last second. */
+const EXPIRY_MARGIN_MS = 30_000;
+
+interface CachedToken {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * This API's own service-account token (client-credentials grant), for calls such as the
+ * Admin REST API. Cached until shortly before it expires; concurrent callers share one request.
+ */
+@Injectable()
+export class ServiceTokenClient {
+  private readonly logger = new Logger('ServiceToken');
+  private cached?: CachedToken;
+  private inflight?: Promise<CachedToken>;
+
+  constructor(
+    @Inject(AuthSettings) private readonly settings: AuthSettings,
+    @Inject(HttpService) private readonly http: HttpService,
+    @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
+  ) {}
+
+  /** A valid access token for this client; throws 502 when Keycloak will not issue one. */
+  async getToken(): Promise<string> {
+    if (this.cached && this.cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
+      return this.cached.value;
+    }
+    this.inflight ??= this.request().finally(() => (this.inflight = undefined));
+    this.cached = await this.inflight;
+    return this.cached.value;
+  }
+
+  /** Forgets the cached token (e.g. after the Admin API refused it). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  private async request(): Promise<CachedToken> {
+    const url = this.discovery.endpoints.tokenEndpoint;
+    const body = new URLSearchParams({ grant_type: 'client_credentials' });
+    try {
+      const { data } = await firstValueFrom(
+        this.http.post<unknown>(url, body.toString(), {
+          auth: { username: this.settings.clientId, password: this.settings.clientSecret },
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          timeout: this.settings.httpTimeoutMs,
+        }),
+      );
+      const { access_token: value, expires_in: expiresIn } = (data ?? {}) as Record<
+        string,
+        unknown
+      >;
+      if (typeof value !== 'string' || typeof expiresIn !== 'number') {
+        throw new TypeError('token response without access_token/expires_in');
+      }
+      return { value, expiresAt: Date.now() + expiresIn * 1000 };
+    } catch (error) {
+      this.logger.error(`Service-account token request failed (${describeHttpFailure(error)})`);
+      throw new BadGatewayException('Failed to obtain a service-account token from Keycloak');
+    }
+  }
+}

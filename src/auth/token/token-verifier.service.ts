@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { AuthSettings } from '../auth-settings.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { KeySource } from '../jwks/key-source.js';
+import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
+import { toPrincipal, type AuthPrincipal } from '../principal.js';
+
+/**
+ * Verifies a Keycloak access token with jose: signature from the realm's JWKS, algorithm
+ * allow-list, exact issuer, audience, `exp` (required), `nbf`, `iat`, `sub`, and the
+ * Keycloak `typ` claim, which must be `Bearer` (ID and refresh tokens are refused).
+ */
+@Injectable()
+export class TokenVerifier {
+  private readonly logger = new Logger('TokenVerifier');
+
+  constructor(
+    @Inject(AuthSettings) private readonly settings: AuthSettings,
+    @Inject(KeySource) private readonly keys: KeySource,
+    @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
+  ) {}
+
+  /** The principal of a valid access token; throws AuthError otherwise. */
+  async verify(token: string): Promise<AuthPrincipal> {
+    const claims = await this.verifyJwt(token);
+    if (claims.typ !== 'Bearer') throw new AuthError(AuthErrorCode.WrongTokenType);
+    if (typeof claims.sub !== 'string' || claims.sub.length === 0) {
+      throw new AuthError(AuthErrorCode.InvalidClaims);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof claims.iat === 'number' && claims.iat > now + this.settings.clockToleranceSeconds) {
+      throw new AuthError(AuthErrorCode.NotYetValid);
+    }
+    return toPrincipal(claims, this.settings.clientId);
+  }
+
+  private async verifyJwt(token: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        (header, input) => this.keys.getKey(header, input),
+        {
+          issuer: this.discovery.endpoints.issuer,
+          audience: [...this.settings.audiences],
+          algorithms: [...this.settings.algorithms],
+          clockTolerance: this.settings.clockToleranceSeconds,
+          requiredClaims: ['exp', 'sub'],
+        },
+      );
+      return payload;
+    } catch (error) {
+      throw this.toAuthError(error);
+    }
+  }
+
+  /** Maps jose's error classes to stable codes; anything unexpected fails closed as invalid. */
+  private toAuthError(error: unknown): AuthError {
+    if (error instanceof AuthError) return error;
+    if (error instanceof errors.JWTExpired) return new AuthError(AuthErrorCode.Expired);
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      switch (error.claim) {
+        case 'aud':
+          return new AuthError(AuthErrorCode.InvalidAudience);
+        case 'iss':
+          return new AuthError(AuthErrorCode.InvalidIssuer);
+        case 'nbf':
+          return new AuthError(AuthErrorCode.NotYetValid);
+        default:
+          return new AuthError(AuthErrorCode.InvalidClaims);
+      }
+    }
+    if (error instanceof errors.JWSSignatureVerificationFailed) {
+      return new AuthError(AuthErrorCode.InvalidSignature);
+    }
+    if (error instanceof errors.JOSEError) return new AuthError(AuthErrorCode.MalformedToken);
+    // Not jose, not ours: a bug or a key jose could not import. Refuse, and say so in the log.
+    this.logger.error(`Unexpected verification failure: ${(error as Error)?.name ?? 'unknown'}`);
+    return new AuthError(AuthErrorCode.InvalidToken);
+  }
+}

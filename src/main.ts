@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
+import { readAppConfig } from './config/app.config.js';
+import { ConfigValidationError } from './config/config-validation.js';
+import { readKeycloakConfig } from './config/keycloak.config.js';
+
+/** Stops with one line naming the variable when the environment is invalid (exit code 1). */
+function checkEnvironment(): number {
+  // The same .env that ConfigModule reads; real environment variables win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    readKeycloakConfig(process.env);
+    return readAppConfig(process.env).port;
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const port = checkEnvironment();
+  const app = await NestFactory.create(AppModule);
+  configureApp(app);
+  await app.listen(port);
+}
+
+void bootstrap();

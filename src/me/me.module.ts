@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { MeController } from './me.controller.js';
+
+/** GET /me. */
+@Module({ controllers: [MeController] })
+export class MeModule {}
