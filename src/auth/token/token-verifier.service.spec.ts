@@ -1,0 +1,173 @@
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type CryptoKey,
+  type JWTPayload,
+} from 'jose';
+import { AuthSettings } from '../auth-settings.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { KeySource, type KeySourceStatus } from '../jwks/key-source.js';
+import type { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
+import { deriveEndpoints } from '../oidc/oidc-endpoints.js';
+import { TokenVerifier } from './token-verifier.service.js';
+
+const ISSUER = 'http://kc.test/realms/demo';
+const NOW = () => Math.floor(Date.now() / 1000);
+
+/** A key source over a fixed local JWKS. */
+class LocalKeySource extends KeySource {
+  constructor(private readonly resolve: ReturnType<typeof createLocalJWKSet>) {
+    super();
+  }
+  getKey: KeySource['getKey'] = (header, token) => this.resolve(header, token);
+  status(): KeySourceStatus {
+    return { ready: true, keyCount: 1, fetchedAt: 0, lastFetchFailed: false };
+  }
+  onKeysRemoved(): void {}
+}
+
+let privateKey: CryptoKey;
+let verifier: TokenVerifier;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256');
+  privateKey = pair.privateKey;
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  const settings = new AuthSettings({
+    serverUrl: 'http://kc.test',
+    realm: 'demo',
+    clientId: 'nest-api',
+    audiences: ['nest-api', 'other-api'],
+    clockToleranceSeconds: 30,
+  });
+  const discovery = { endpoints: deriveEndpoints(ISSUER) } as OidcDiscoveryService;
+  verifier = new TokenVerifier(
+    settings,
+    new LocalKeySource(createLocalJWKSet({ keys: [jwk] })),
+    discovery,
+  );
+});
+
+function claims(overrides: JWTPayload = {}): JWTPayload {
+  return {
+    iss: ISSUER,
+    aud: ['nest-api', 'account'],
+    sub: 'user-1',
+    typ: 'Bearer',
+    azp: 'nest-api-web',
+    iat: NOW(),
+    exp: NOW() + 300,
+    preferred_username: 'alice',
+    email: 'alice@example.com',
+    scope: 'openid profile email',
+    realm_access: { roles: ['offline_access'] },
+    resource_access: { 'nest-api': { roles: ['api-admin'] }, account: { roles: ['view-profile'] } },
+    ...overrides,
+  };
+}
+
+function sign(payload: JWTPayload, header: { alg?: string; kid?: string } = {}): Promise<string> {
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT', ...header })
+    .sign(privateKey);
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'accepted';
+  } catch (error) {
+    return error instanceof AuthError ? error.code : `unexpected ${String(error)}`;
+  }
+}
+
+function without(key: string): JWTPayload {
+  const payload = claims();
+  delete payload[key];
+  return payload;
+}
+
+describe('TokenVerifier', () => {
+  it('turns a valid access token into a typed principal', async () => {
+    const principal = await verifier.verify(await sign(claims()));
+    expect(principal).toMatchObject({
+      sub: 'user-1',
+      username: 'alice',
+      email: 'alice@example.com',
+      realmRoles: ['offline_access'],
+      clientRoles: ['api-admin'],
+      scopes: ['openid', 'profile', 'email'],
+      azp: 'nest-api-web',
+    });
+    expect([...principal.roles].sort()).toEqual(['api-admin', 'offline_access']);
+  });
+
+  it.each<[string, string, JWTPayload]>([
+    ['exp in the future', 'accepted', { exp: NOW() + 60 }],
+    ['exp passed beyond the tolerance', AuthErrorCode.Expired, { exp: NOW() - 31 }],
+    ['exp passed within the tolerance', 'accepted', { exp: NOW() - 10 }],
+    ['nbf within the tolerance', 'accepted', { nbf: NOW() + 10 }],
+    ['nbf beyond the tolerance', AuthErrorCode.NotYetValid, { nbf: NOW() + 120 }],
+    ['iat within the tolerance', 'accepted', { iat: NOW() + 10 }],
+    ['iat in the future beyond the tolerance', AuthErrorCode.NotYetValid, { iat: NOW() + 120 }],
+    ['the realm issuer', 'accepted', { iss: ISSUER }],
+    ['another realm', AuthErrorCode.InvalidIssuer, { iss: 'http://kc.test/realms/other' }],
+    ['an issuer with a trailing slash', AuthErrorCode.InvalidIssuer, { iss: `${ISSUER}/` }],
+    ['a second configured audience', 'accepted', { aud: 'other-api' }],
+    ['no configured audience', AuthErrorCode.InvalidAudience, { aud: ['account'] }],
+    ['typ Bearer', 'accepted', { typ: 'Bearer' }],
+    ['an ID token', AuthErrorCode.WrongTokenType, { typ: 'ID' }],
+    ['a refresh token', AuthErrorCode.WrongTokenType, { typ: 'Refresh' }],
+    ['typ in another case', AuthErrorCode.WrongTokenType, { typ: 'bearer' }],
+    ['an empty sub', AuthErrorCode.InvalidClaims, { sub: '' }],
+  ])('%s → %s', async (_name, expected, overrides) => {
+    expect(await codeOf(verifier.verify(await sign(claims(overrides))))).toBe(expected);
+  });
+
+  it.each([
+    ['exp', AuthErrorCode.InvalidClaims],
+    ['sub', AuthErrorCode.InvalidClaims],
+    ['typ', AuthErrorCode.WrongTokenType],
+    ['aud', AuthErrorCode.InvalidAudience],
+    ['iss', AuthErrorCode.InvalidIssuer],
+  ])('refuses a token without %s', async (claim, expected) => {
+    expect(await codeOf(verifier.verify(await sign(without(claim))))).toBe(expected);
+  });
+
+  it('refuses an algorithm outside the allow-list even with a valid signature', async () => {
+    const pair = await generateKeyPair('PS256');
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'ps', alg: 'PS256' };
+    const settings = new AuthSettings({
+      serverUrl: 'http://kc.test',
+      realm: 'demo',
+      clientId: 'nest-api',
+    });
+    const discovery = { endpoints: deriveEndpoints(ISSUER) } as OidcDiscoveryService;
+    const strict = new TokenVerifier(
+      settings,
+      new LocalKeySource(createLocalJWKSet({ keys: [jwk] })),
+      discovery,
+    );
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: 'PS256', kid: 'ps' })
+      .sign(pair.privateKey);
+    expect(await codeOf(strict.verify(token))).toBe(AuthErrorCode.MalformedToken);
+  });
+
+  it('refuses a payload changed after signing', async () => {
+    const [header, , signature] = (await sign(claims())).split('.');
+    const forged = Buffer.from(JSON.stringify(claims({ sub: 'admin' }))).toString('base64url');
+    expect(await codeOf(verifier.verify(`${header}.${forged}.${signature}`))).toBe(
+      AuthErrorCode.InvalidSignature,
+    );
+  });
+
+  it.each(['garbage', 'a.b.c', '', 'eyJhbGciOiJub25lIn0.e30.'])(
+    'refuses the malformed token %p without leaking library text',
+    async (token) => {
+      expect(await codeOf(verifier.verify(token))).toBe(AuthErrorCode.MalformedToken);
+    },
+  );
+});
