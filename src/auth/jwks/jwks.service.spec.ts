@@ -84,6 +84,12 @@ describe('JwksService', () => {
     expect(get).toHaveBeenCalledTimes(2);
   });
 
+  it('picks up a key rotated in right after the warm-up fetch', async () => {
+    served = [k1, k2];
+    expect(await codeOf('k2')).toBe('key');
+    expect(get).toHaveBeenCalledTimes(2);
+  });
+
   it('costs at most one fetch per cooldown window for a flood of unknown kids', async () => {
     jwks.clock += COOLDOWN_MS;
     const first = await Promise.all(Array.from({ length: 50 }, (_, i) => codeOf(`random-${i}`)));

@@ -30,6 +30,8 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
   private kids: readonly string[] = [];
   private fetchedAt = 0;
   private attemptedAt = Number.NEGATIVE_INFINITY;
+  /** When an unknown kid last triggered a fetch: the cooldown window starts there. */
+  private missFetchAt = Number.NEGATIVE_INFINITY;
   private lastFetchFailed = false;
   private inflight?: Promise<void>;
   private readonly removedListeners: Array<(kids: readonly string[]) => void> = [];
@@ -53,8 +55,14 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
       this.refreshIfStale();
       return cached;
     }
-    if (this.inflight) await this.inflight;
-    else if (this.now() - this.attemptedAt >= this.settings.jwksCooldownMs) await this.refresh();
+    // Warm-up and background refreshes do not open a window: a key rotated in right after
+    // them is still fetched at once. Misses do, so a flood of random kids costs one fetch.
+    if (this.inflight) {
+      await this.inflight;
+    } else if (this.now() - this.missFetchAt >= this.settings.jwksCooldownMs) {
+      this.missFetchAt = this.now();
+      await this.refresh();
+    }
 
     const key = await this.fromCache(header, token);
     if (key) return key;
@@ -140,7 +148,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
   }
 
   private unavailable(kid: string | undefined): AuthError {
-    const remainingMs = this.attemptedAt + this.settings.jwksCooldownMs - this.now();
+    const remainingMs = this.missFetchAt + this.settings.jwksCooldownMs - this.now();
     return new AuthError(AuthErrorCode.KeysUnavailable, {
       kid,
       retryAfterSeconds: Math.max(1, Math.ceil(remainingMs / 1000)),
