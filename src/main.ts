@@ -1,8 +1,5 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
-import { configureApp } from './app.setup.js';
 import { readAppConfig } from './config/app.config.js';
 import { ConfigValidationError } from './config/config-validation.js';
 import { readKeycloakConfig } from './config/keycloak.config.js';
@@ -23,6 +20,10 @@ function checkEnvironment(): number {
 
 async function bootstrap(): Promise<void> {
   const port = checkEnvironment();
+  // Loaded after the check, so a bad environment fails fast without loading the framework.
+  const { NestFactory } = await import('@nestjs/core');
+  const { AppModule } = await import('./app.module.js');
+  const { configureApp } = await import('./app.setup.js');
   const app = await NestFactory.create(AppModule);
   configureApp(app);
   await app.listen(port);
