@@ -25,6 +25,8 @@ import { MeModule } from './me/me.module.js';
         jwksCooldownSeconds: kc.jwksCooldownSeconds,
         httpTimeoutMs: kc.httpTimeoutMs,
         introspectionTimeoutMs: kc.introspectionTimeoutMs,
+        tokenCacheMaxEntries: kc.tokenCacheMaxEntries,
+        tokenCacheMaxAgeSeconds: kc.tokenCacheMaxAgeSeconds,
         discovery: kc.discovery,
       }),
     }),

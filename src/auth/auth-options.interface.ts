@@ -22,6 +22,10 @@ export interface AuthModuleOptions {
   httpTimeoutMs?: number;
   /** Timeout of one introspection request, in ms. @default 3000 */
   introspectionTimeoutMs?: number;
+  /** Verified tokens remembered (LRU) so a repeat skips the signature check; 0 disables. @default 10000 */
+  tokenCacheMaxEntries?: number;
+  /** Longest time a verified token is remembered (never past its `exp`), in seconds. @default 60 */
+  tokenCacheMaxAgeSeconds?: number;
   /** Read endpoints from the realm's discovery document (else derive them). @default true */
   discovery?: boolean;
   /** How often discovery is retried in the background while Keycloak is unreachable. @default 30 */

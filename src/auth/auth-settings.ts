@@ -18,6 +18,8 @@ export class AuthSettings {
   readonly httpTimeoutMs: number;
   readonly introspectionTimeoutMs: number;
   readonly discovery: boolean;
+  readonly tokenCacheMaxEntries: number;
+  readonly tokenCacheMaxAgeMs: number;
   readonly discoveryRetryMs: number;
   /** `{serverUrl}/realms/{realm}`: the issuer until discovery says otherwise. */
   readonly realmUrl: string;
@@ -44,6 +46,13 @@ export class AuthSettings {
       3000,
     );
     this.discovery = options.discovery ?? true;
+    this.tokenCacheMaxEntries = requireSeconds(
+      'tokenCacheMaxEntries',
+      options.tokenCacheMaxEntries,
+      10_000,
+    );
+    this.tokenCacheMaxAgeMs =
+      requireSeconds('tokenCacheMaxAgeSeconds', options.tokenCacheMaxAgeSeconds, 60) * 1000;
     this.discoveryRetryMs =
       requireSeconds('discoveryRetrySeconds', options.discoveryRetrySeconds, 30) * 1000;
     this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;

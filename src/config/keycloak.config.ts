@@ -52,6 +52,16 @@ export class KeycloakEnv {
   })
   JWKS_COOLDOWN_SECONDS = '30';
 
+  @IsIntegerString(0, 1_000_000, {
+    message: 'TOKEN_CACHE_MAX_ENTRIES must be a whole number from 0 (off) to 1000000',
+  })
+  TOKEN_CACHE_MAX_ENTRIES = '10000';
+
+  @IsIntegerString(0, 3600, {
+    message: 'TOKEN_CACHE_MAX_AGE_SECONDS must be a whole number from 0 (off) to 3600',
+  })
+  TOKEN_CACHE_MAX_AGE_SECONDS = '60';
+
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'KEYCLOAK_DISCOVERY must be true or false' })
   KEYCLOAK_DISCOVERY = 'true';
@@ -69,6 +79,8 @@ export interface KeycloakConfig {
   introspectionTimeoutMs: number;
   httpTimeoutMs: number;
   jwksCooldownSeconds: number;
+  tokenCacheMaxEntries: number;
+  tokenCacheMaxAgeSeconds: number;
   discovery: boolean;
 }
 
@@ -87,6 +99,8 @@ export function readKeycloakConfig(env: NodeJS.ProcessEnv): KeycloakConfig {
     introspectionTimeoutMs: Number(raw.KEYCLOAK_INTROSPECTION_TIMEOUT_MS),
     httpTimeoutMs: Number(raw.KEYCLOAK_HTTP_TIMEOUT_MS),
     jwksCooldownSeconds: Number(raw.JWKS_COOLDOWN_SECONDS),
+    tokenCacheMaxEntries: Number(raw.TOKEN_CACHE_MAX_ENTRIES),
+    tokenCacheMaxAgeSeconds: Number(raw.TOKEN_CACHE_MAX_AGE_SECONDS),
     discovery: raw.KEYCLOAK_DISCOVERY !== 'false',
   };
 }

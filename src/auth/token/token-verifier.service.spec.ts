@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import {
   createLocalJWKSet,
   exportJWK,
@@ -21,7 +22,9 @@ class LocalKeySource extends KeySource {
   constructor(private readonly resolve: ReturnType<typeof createLocalJWKSet>) {
     super();
   }
-  getKey: KeySource['getKey'] = (header, token) => this.resolve(header, token);
+  getKey(...args: Parameters<KeySource['getKey']>): ReturnType<KeySource['getKey']> {
+    return this.resolve(...args);
+  }
   status(): KeySourceStatus {
     return { ready: true, keyCount: 1, fetchedAt: 0, lastFetchFailed: false };
   }
@@ -170,4 +173,23 @@ describe('TokenVerifier', () => {
       expect(await codeOf(verifier.verify(token))).toBe(AuthErrorCode.MalformedToken);
     },
   );
+
+  describe('verified-token cache', () => {
+    it('verifies a repeated token once: the second call asks the key source nothing', async () => {
+      const getKey = jest.spyOn(LocalKeySource.prototype, 'getKey');
+      getKey.mockClear();
+      const token = await sign(claims({ sub: 'cached-user' }));
+      const first = await verifier.verify(token);
+      const second = await verifier.verify(token);
+      expect(second).toBe(first);
+      expect(getKey).toHaveBeenCalledTimes(1);
+      getKey.mockRestore();
+    });
+
+    it('never caches a refusal', async () => {
+      const token = await sign(claims({ aud: 'someone-else' }));
+      expect(await codeOf(verifier.verify(token))).toBe(AuthErrorCode.InvalidAudience);
+      expect(await codeOf(verifier.verify(token))).toBe(AuthErrorCode.InvalidAudience);
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { KeySource } from '../jwks/key-source.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
  * Verifies a Keycloak access token with jose: signature from the realm's JWKS, algorithm
@@ -14,16 +15,29 @@ import { toPrincipal, type AuthPrincipal } from '../principal.js';
 @Injectable()
 export class TokenVerifier {
   private readonly logger = new Logger('TokenVerifier');
+  private readonly cache: VerifiedTokenCache;
 
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
     @Inject(KeySource) private readonly keys: KeySource,
     @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
-  ) {}
+  ) {
+    this.cache = new VerifiedTokenCache(
+      settings.tokenCacheMaxEntries,
+      settings.tokenCacheMaxAgeMs,
+      settings.clockToleranceSeconds * 1000,
+    );
+    keys.onKeysRemoved((kids) => this.cache.dropKeys(kids));
+  }
 
-  /** The principal of a valid access token; throws AuthError otherwise. */
+  /**
+   * The principal of a valid access token; throws AuthError otherwise. A token verified
+   * before is answered from the cache until the earlier of its `exp` and the cache's max age.
+   */
   async verify(token: string): Promise<AuthPrincipal> {
-    const claims = await this.verifyJwt(token);
+    const cached = this.cache.get(token);
+    if (cached) return cached;
+    const { claims, kid } = await this.verifyJwt(token);
     if (claims.typ !== 'Bearer') throw new AuthError(AuthErrorCode.WrongTokenType);
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) {
       throw new AuthError(AuthErrorCode.InvalidClaims);
@@ -32,12 +46,14 @@ export class TokenVerifier {
     if (typeof claims.iat === 'number' && claims.iat > now + this.settings.clockToleranceSeconds) {
       throw new AuthError(AuthErrorCode.NotYetValid);
     }
-    return toPrincipal(claims, this.settings.clientId);
+    const principal = toPrincipal(claims, this.settings.clientId);
+    this.cache.set(token, principal, kid);
+    return principal;
   }
 
-  private async verifyJwt(token: string): Promise<JWTPayload> {
+  private async verifyJwt(token: string): Promise<{ claims: JWTPayload; kid?: string }> {
     try {
-      const { payload } = await jwtVerify(
+      const { payload, protectedHeader } = await jwtVerify(
         token,
         (header, input) => this.keys.getKey(header, input),
         {
@@ -48,7 +64,7 @@ export class TokenVerifier {
           requiredClaims: ['exp', 'sub'],
         },
       );
-      return payload;
+      return { claims: payload, kid: protectedHeader.kid };
     } catch (error) {
       throw this.toAuthError(error);
     }
