@@ -1,0 +1,108 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { KeycloakStandIn } from './support/keycloak-stand-in.js';
+
+// These tests run the built app (`npm test` builds first), as `npm run start:prod` does.
+const MAIN = 'dist/main.js';
+const BASE_ENV = { PATH: process.env.PATH, NODE_ENV: 'test' };
+
+describe('start-up of the built app', () => {
+  it.each([
+    ['KEYCLOAK_URL', 'ftp://keycloak.example'],
+    ['KEYCLOAK_URL', 'not a url'],
+    ['JWT_ALGORITHMS', 'HS256'],
+    ['JWT_ALGORITHMS', 'RS256,none'],
+    ['JWT_CLOCK_TOLERANCE_SECONDS', 'thirty'],
+    ['PORT', '70000'],
+    ['CORS_ORIGINS', 'http://localhost:3000/app'],
+  ])(
+    'stops before listening when %s=%p, naming the variable, exit code 1',
+    (name, value) => {
+      const result = spawnSync(process.execPath, [MAIN], {
+        env: { ...BASE_ENV, [name]: value, KEYCLOAK_CLIENT_SECRET: 'do-not-print-me' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+      expect(result.stderr + result.stdout).not.toContain('do-not-print-me');
+      expect(result.stdout).not.toContain('successfully started');
+    },
+    20_000,
+  );
+
+  describe('with Keycloak unreachable', () => {
+    let app: ChildProcess;
+    let base: string;
+    let token: string;
+
+    beforeAll(async () => {
+      const keycloak = await KeycloakStandIn.start();
+      token = await keycloak.tokenFor('bob');
+      await keycloak.stop(); // its port is now closed: connections are refused
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      app = spawn(process.execPath, [MAIN], {
+        env: { ...BASE_ENV, PORT: String(port), KEYCLOAK_URL: keycloak.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await started(app);
+    }, 30_000);
+
+    afterAll(async () => {
+      if (app.exitCode === null) {
+        app.kill('SIGTERM');
+        await once(app, 'exit');
+      }
+    });
+
+    it('serves /health', async () => {
+      const response = await fetch(`${base}/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+    });
+
+    it('answers a request without a token with 401', async () => {
+      expect((await fetch(`${base}/items`)).status).toBe(401);
+    });
+
+    it('answers a token whose key cannot be fetched with 503, never 500', async () => {
+      const response = await fetch(`${base}/items`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await response.json()).toEqual({
+        statusCode: 503,
+        message: 'Token verification unavailable',
+        error: 'Service Unavailable',
+      });
+    });
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Resolves when the app logs that it listens; rejects with its output if it exits first. */
+function started(child: ChildProcess): Promise<void> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Nest application successfully started')) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`app exited with ${code}:\n${output}`)));
+  });
+}

@@ -1,0 +1,51 @@
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+
+/** Where the app under test finds its Keycloak: a stand-in's address and client. */
+export interface KeycloakTarget {
+  url: string;
+  realm: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Options of {@link createTestApp}. */
+export interface TestAppOptions {
+  /** Extra environment variables, e.g. `{ JWKS_COOLDOWN_SECONDS: '0' }`. */
+  env?: Record<string, string>;
+  /** Logger for the app; silent by default. */
+  logger?: LoggerService | false;
+  /** Hook to swap providers, e.g. `(b) => b.overrideProvider(ItemsRepository).useClass(...)`. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/**
+ * Boots the real AppModule, configured exactly as `main.ts` configures it (pipes, CORS,
+ * docs), against a Keycloak at `target`. Close it with `app.close()`.
+ */
+export async function createTestApp(
+  target: KeycloakTarget,
+  options: TestAppOptions = {},
+): Promise<INestApplication> {
+  Object.assign(process.env, {
+    KEYCLOAK_URL: target.url,
+    KEYCLOAK_REALM: target.realm,
+    KEYCLOAK_CLIENT_ID: target.clientId,
+    KEYCLOAK_CLIENT_SECRET: target.clientSecret,
+    KEYCLOAK_AUDIENCE: '',
+    JWT_ALGORITHMS: 'RS256',
+    JWT_CLOCK_TOLERANCE_SECONDS: '30',
+    JWKS_COOLDOWN_SECONDS: '30',
+    KEYCLOAK_INTROSPECTION_TIMEOUT_MS: '3000',
+    CORS_ORIGINS: 'http://localhost:3000,http://localhost:5173',
+    ...options.env,
+  });
+  const builder = Test.createTestingModule({ imports: [AppModule] });
+  const moduleRef = await (options.override?.(builder) ?? builder).compile();
+  const app = moduleRef.createNestApplication({ logger: options.logger ?? false });
+  configureApp(app);
+  await app.init();
+  return app;
+}
