@@ -25,6 +25,7 @@ import { MeModule } from './me/me.module.js';
         jwksCooldownSeconds: kc.jwksCooldownSeconds,
         httpTimeoutMs: kc.httpTimeoutMs,
         introspectionTimeoutMs: kc.introspectionTimeoutMs,
+        introspectionCacheTtlSeconds: kc.introspectionCacheTtlSeconds,
         tokenCacheMaxEntries: kc.tokenCacheMaxEntries,
         tokenCacheMaxAgeSeconds: kc.tokenCacheMaxAgeSeconds,
         discovery: kc.discovery,

@@ -26,6 +26,8 @@ export interface AuthModuleOptions {
   tokenCacheMaxEntries?: number;
   /** Longest time a verified token is remembered (never past its `exp`), in seconds. @default 60 */
   tokenCacheMaxAgeSeconds?: number;
+  /** How long an `active: true` introspection answer is reused (never past `exp`); 0 disables. @default 10 */
+  introspectionCacheTtlSeconds?: number;
   /** Read endpoints from the realm's discovery document (else derive them). @default true */
   discovery?: boolean;
   /** How often discovery is retried in the background while Keycloak is unreachable. @default 30 */

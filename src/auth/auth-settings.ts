@@ -19,6 +19,7 @@ export class AuthSettings {
   readonly introspectionTimeoutMs: number;
   readonly discovery: boolean;
   readonly tokenCacheMaxEntries: number;
+  readonly introspectionCacheTtlMs: number;
   readonly tokenCacheMaxAgeMs: number;
   readonly discoveryRetryMs: number;
   /** `{serverUrl}/realms/{realm}`: the issuer until discovery says otherwise. */
@@ -46,6 +47,9 @@ export class AuthSettings {
       3000,
     );
     this.discovery = options.discovery ?? true;
+    this.introspectionCacheTtlMs =
+      requireSeconds('introspectionCacheTtlSeconds', options.introspectionCacheTtlSeconds, 10) *
+      1000;
     this.tokenCacheMaxEntries = requireSeconds(
       'tokenCacheMaxEntries',
       options.tokenCacheMaxEntries,

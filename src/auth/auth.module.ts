@@ -8,6 +8,7 @@ import { AuthErrorFilter } from './errors/auth-error.filter.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
+import { CachingIntrospectionClient } from './introspection/caching-introspection.client.js';
 import { IntrospectionClient } from './introspection/introspection.client.js';
 import { JwksService } from './jwks/jwks.service.js';
 import { KeySource } from './jwks/key-source.js';
@@ -35,7 +36,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     OidcDiscoveryService,
     { provide: KeySource, useClass: JwksService },
     TokenVerifier,
-    IntrospectionClient,
+    { provide: IntrospectionClient, useClass: CachingIntrospectionClient },
     ServiceTokenClient,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

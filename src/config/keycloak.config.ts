@@ -52,6 +52,11 @@ export class KeycloakEnv {
   })
   JWKS_COOLDOWN_SECONDS = '30';
 
+  @IsIntegerString(0, 3600, {
+    message: 'INTROSPECTION_CACHE_TTL_SECONDS must be a whole number from 0 (off) to 3600',
+  })
+  INTROSPECTION_CACHE_TTL_SECONDS = '10';
+
   @IsIntegerString(0, 1_000_000, {
     message: 'TOKEN_CACHE_MAX_ENTRIES must be a whole number from 0 (off) to 1000000',
   })
@@ -79,6 +84,7 @@ export interface KeycloakConfig {
   introspectionTimeoutMs: number;
   httpTimeoutMs: number;
   jwksCooldownSeconds: number;
+  introspectionCacheTtlSeconds: number;
   tokenCacheMaxEntries: number;
   tokenCacheMaxAgeSeconds: number;
   discovery: boolean;
@@ -99,6 +105,7 @@ export function readKeycloakConfig(env: NodeJS.ProcessEnv): KeycloakConfig {
     introspectionTimeoutMs: Number(raw.KEYCLOAK_INTROSPECTION_TIMEOUT_MS),
     httpTimeoutMs: Number(raw.KEYCLOAK_HTTP_TIMEOUT_MS),
     jwksCooldownSeconds: Number(raw.JWKS_COOLDOWN_SECONDS),
+    introspectionCacheTtlSeconds: Number(raw.INTROSPECTION_CACHE_TTL_SECONDS),
     tokenCacheMaxEntries: Number(raw.TOKEN_CACHE_MAX_ENTRIES),
     tokenCacheMaxAgeSeconds: Number(raw.TOKEN_CACHE_MAX_AGE_SECONDS),
     discovery: raw.KEYCLOAK_DISCOVERY !== 'false',

@@ -31,10 +31,10 @@ export class IntrospectionInterceptor implements NestInterceptor {
     ]);
     if (!required) return next.handle();
 
-    const token = context.switchToHttp().getRequest<AuthenticatedRequest>().accessToken;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     // Fail closed: a route that asks for introspection never runs without a verified token.
-    if (!token) throw new AuthError(AuthErrorCode.MissingToken);
-    return from(this.introspection.isActive(token)).pipe(
+    if (!request.accessToken) throw new AuthError(AuthErrorCode.MissingToken);
+    return from(this.introspection.isActive(request.accessToken, request.user?.exp)).pipe(
       switchMap((active) => {
         if (!active) throw new AuthError(AuthErrorCode.Inactive);
         return next.handle();

@@ -15,7 +15,7 @@ export class IntrospectionClient {
   private readonly logger = new Logger('Introspection');
 
   constructor(
-    @Inject(AuthSettings) private readonly settings: AuthSettings,
+    @Inject(AuthSettings) protected readonly settings: AuthSettings,
     @Inject(HttpService) private readonly http: HttpService,
     @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
   ) {}
@@ -23,8 +23,9 @@ export class IntrospectionClient {
   /**
    * True when Keycloak says the token is active. Throws IntrospectionUnavailable when Keycloak
    * cannot be reached, times out, or answers anything but 200 with a JSON `active` boolean.
+   * `_expiresAt` (the token's `exp`) lets a caching subclass bound how long it keeps answers.
    */
-  async isActive(token: string): Promise<boolean> {
+  async isActive(token: string, _expiresAt?: number): Promise<boolean> {
     const url = this.discovery.endpoints.introspectionEndpoint;
     const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
     try {

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { IntrospectionClient } from './introspection.client.js';
+
+/** Answers kept at most; beyond it the oldest is dropped. */
+const MAX_ANSWERS = 10_000;
+/** How long an `active: false` answer is kept for a token whose `exp` is unknown. */
+const INACTIVE_WITHOUT_EXP_MS = 5 * 60_000;
+
+interface Answer {
+  active: boolean;
+  until: number;
+}
+
+/**
+ * IntrospectionClient that remembers Keycloak's answers: `active: true` for a short TTL
+ * (never past `exp`), `active: false` until `exp` (a revoked token does not come back), and
+ * concurrent checks of one token share one request. Keyed by the token's SHA-256.
+ */
+@Injectable()
+export class CachingIntrospectionClient extends IntrospectionClient {
+  private readonly answers = new Map<string, Answer>();
+  private readonly pending = new Map<string, Promise<boolean>>();
+
+  override async isActive(token: string, expiresAt?: number): Promise<boolean> {
+    const key = createHash('sha256').update(token).digest('base64');
+    const known = this.answers.get(key);
+    if (known && Date.now() < known.until) return known.active;
+    if (known) this.answers.delete(key);
+
+    let request = this.pending.get(key);
+    if (!request) {
+      request = super.isActive(token).finally(() => this.pending.delete(key));
+      this.pending.set(key, request);
+    }
+    const active = await request;
+    this.remember(key, active, expiresAt);
+    return active;
+  }
+
+  private remember(key: string, active: boolean, expiresAt: number | undefined): void {
+    const now = Date.now();
+    const expMs = expiresAt === undefined ? undefined : expiresAt * 1000;
+    const until = active
+      ? Math.min(now + this.settings.introspectionCacheTtlMs, expMs ?? now)
+      : (expMs ?? now + INACTIVE_WITHOUT_EXP_MS);
+    if (until <= now) return;
+    this.answers.set(key, { active, until });
+    if (this.answers.size > MAX_ANSWERS) {
+      this.answers.delete(this.answers.keys().next().value as string);
+    }
+  }
+}
