@@ -3,7 +3,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.cache/', 'node_modules/', 'examples/**/dist/'] },
+  {
+    ignores: ['dist/', 'dist-bench/', 'coverage/', '.cache/', 'node_modules/', 'examples/**/dist/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
