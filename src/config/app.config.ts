@@ -1,3 +1,4 @@
+import { isIP, isIPv4 } from 'node:net';
 import { registerAs } from '@nestjs/config';
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { IsIntegerString } from './env-validators.js';
@@ -24,6 +25,38 @@ function IsOriginList(options?: ValidationOptions) {
   );
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** 255.255.0.0 is a netmask; 255.0.255.0 is not (proxy-addr refuses it). */
+function isContiguousMask(mask: string): boolean {
+  const bits = mask.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const hostPart = 2 ** 32 - 1 - bits;
+  return (hostPart & (hostPart + 1)) === 0;
+}
+
+/** One proxy-addr item: an IP, an IP/prefix or IP/netmask range, or a named range. */
+function isProxyAddress(item: string): boolean {
+  if (PROXY_NAMES.includes(item)) return true;
+  const [ip, range, ...rest] = item.split('/');
+  const family = isIP(ip);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIPv4(range) && isContiguousMask(range);
+}
+
+/**
+ * Accepts only what Express's `trust proxy` (proxy-addr) compiles: anything else would
+ * throw inside `app.set()` at start-up instead of failing here with the variable's name.
+ */
+function isTrustProxy(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const v = value.trim();
+  if (v === 'true' || v === 'false' || /^\d+$/.test(v)) return true;
+  const items = splitList(v);
+  return items.length > 0 && items.every(isProxyAddress);
+}
+
 /** The raw HTTP-server environment. */
 export class AppEnv {
   @IsIntegerString(1, 65535, { message: 'PORT must be a whole number from 1 to 65535' })
@@ -36,16 +69,10 @@ export class AppEnv {
   CORS_ORIGINS = 'http://localhost:3000,http://localhost:5173';
 
   @ValidateBy(
-    {
-      name: 'isTrustProxy',
-      validator: {
-        validate: (v: unknown) =>
-          typeof v === 'string' && /^(false|true|\d+|[\w.:/,\s-]+)$/.test(v),
-      },
-    },
+    { name: 'isTrustProxy', validator: { validate: isTrustProxy } },
     {
       message:
-        'TRUST_PROXY must be false, true, a hop count, or a comma-separated list of proxy addresses',
+        'TRUST_PROXY must be false, true, a hop count, or a comma-separated list of IP addresses, CIDR ranges or loopback/linklocal/uniquelocal',
     },
   )
   TRUST_PROXY = 'false';

@@ -1,0 +1,110 @@
+import { readAppConfig } from './app.config.js';
+import { ConfigValidationError } from './config-validation.js';
+
+const SECRET = 'Sup3r-s3cret-client-value';
+
+/** The ConfigValidationError message `readAppConfig(env)` throws. */
+function failure(env: NodeJS.ProcessEnv): string {
+  try {
+    readAppConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as ConfigValidationError).message;
+  }
+  throw new Error(`expected ConfigValidationError for ${JSON.stringify(env)}`);
+}
+
+describe('readAppConfig', () => {
+  it('applies the defaults to an empty environment', () => {
+    expect(readAppConfig({})).toEqual({
+      port: 8000,
+      corsOrigins: ['http://localhost:3000', 'http://localhost:5173'],
+      trustProxy: false,
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(readAppConfig({ PORT: '', CORS_ORIGINS: '', TRUST_PROXY: '' })).toEqual(
+      readAppConfig({}),
+    );
+  });
+
+  it.each([
+    ['1', 1],
+    ['8080', 8080],
+    ['65535', 65535],
+    [' 3000 ', 3000],
+  ])('reads PORT=%p as %i', (PORT, port) => {
+    expect(readAppConfig({ PORT }).port).toBe(port);
+  });
+
+  it.each([
+    ['https://app.example.com', ['https://app.example.com']],
+    [
+      'https://app.example.com, http://localhost:5173 ,http://127.0.0.1:8081',
+      ['https://app.example.com', 'http://localhost:5173', 'http://127.0.0.1:8081'],
+    ],
+  ])('reads CORS_ORIGINS=%p', (CORS_ORIGINS, corsOrigins) => {
+    expect(readAppConfig({ CORS_ORIGINS }).corsOrigins).toEqual(corsOrigins);
+  });
+
+  it.each<[string, boolean | number | string]>([
+    ['false', false],
+    ['true', true],
+    ['1', 1],
+    ['loopback', 'loopback'],
+    ['10.0.0.0/8, 192.168.1.1', '10.0.0.0/8, 192.168.1.1'],
+    ['fe80::/10,10.0.0.0/255.255.0.0', 'fe80::/10,10.0.0.0/255.255.0.0'],
+  ])('reads TRUST_PROXY=%p as %p', (TRUST_PROXY, trustProxy) => {
+    expect(readAppConfig({ TRUST_PROXY }).trustProxy).toBe(trustProxy);
+  });
+
+  it.each([
+    ['PORT', '0'],
+    ['PORT', '70000'],
+    ['PORT', '65536'],
+    ['PORT', 'eighty'],
+    ['PORT', '-80'],
+    ['PORT', '80.5'],
+    ['CORS_ORIGINS', 'https://app.example.com/path'],
+    ['CORS_ORIGINS', 'https://app.example.com/'],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'http://localhost:3000,*'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'ftp://app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com?x=1'],
+    ['TRUST_PROXY', 'a;b'],
+  ])('refuses %s=%p with a message naming the variable', (name, value) => {
+    expect(failure({ [name]: value })).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+  });
+
+  // Express compiles `trust proxy` with proxy-addr, which takes only IPs, CIDR ranges and the
+  // names loopback / linklocal / uniquelocal: anything else crashes `app.set('trust proxy')`
+  // at start-up ("invalid IP address: yes") instead of failing here with the variable's name.
+  it.each([
+    'yes',
+    'True',
+    'proxy.internal',
+    'loopback, my-proxy',
+    '1.2.3.4/33',
+    '10.0.0.0/255.0.255.0',
+  ])(
+    'refuses TRUST_PROXY=%p, which Express cannot compile, with a message naming the variable',
+    (TRUST_PROXY) => {
+      expect(failure({ TRUST_PROXY })).toMatch(/^Invalid configuration: TRUST_PROXY /);
+    },
+  );
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['CORS_ORIGINS', '*'],
+  ])('never echoes a client secret given next to a bad %s', (name, value) => {
+    const message = failure({ KEYCLOAK_CLIENT_SECRET: SECRET, [name]: value });
+    expect(message).toContain(name);
+    expect(message).not.toContain(SECRET);
+  });
+
+  it('does not echo the bad value', () => {
+    expect(failure({ CORS_ORIGINS: 'https://leaky.example.com/path' })).not.toContain('leaky');
+  });
+});
