@@ -5,11 +5,15 @@ import { AuthSettings } from '../auth-settings.js';
 import { describeHttpFailure } from '../http-failure.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 
-/** Refresh this long before the token's expiry, so a token is never used at its last second. */
+/**
+ * Refresh this long before the token's expiry (at most half its lifetime, so short-lived
+ * tokens are still reused), so a token is never sent at its last second.
+ */
 const EXPIRY_MARGIN_MS = 30_000;
 
 interface CachedToken {
   value: string;
+  refreshAt: number;
   expiresAt: number;
 }
 
@@ -31,11 +35,16 @@ export class ServiceTokenClient {
 
   /** A valid access token for this client; throws 502 when Keycloak will not issue one. */
   async getToken(): Promise<string> {
-    if (this.cached && this.cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
-      return this.cached.value;
-    }
+    const cached = this.cached;
+    if (cached && cached.refreshAt > Date.now()) return cached.value;
     this.inflight ??= this.request().finally(() => (this.inflight = undefined));
-    this.cached = await this.inflight;
+    try {
+      this.cached = await this.inflight;
+    } catch (error) {
+      // A failed early refresh must not fail the caller while the old token is still valid.
+      if (cached && cached.expiresAt > Date.now() && this.cached === cached) return cached.value;
+      throw error;
+    }
     return this.cached.value;
   }
 
@@ -62,7 +71,13 @@ export class ServiceTokenClient {
       if (typeof value !== 'string' || typeof expiresIn !== 'number') {
         throw new TypeError('token response without access_token/expires_in');
       }
-      return { value, expiresAt: Date.now() + expiresIn * 1000 };
+      const now = Date.now();
+      const lifetimeMs = expiresIn * 1000;
+      return {
+        value,
+        refreshAt: now + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 2),
+        expiresAt: now + lifetimeMs,
+      };
     } catch (error) {
       this.logger.error(`Service-account token request failed (${describeHttpFailure(error)})`);
       throw new BadGatewayException('Failed to obtain a service-account token from Keycloak');
