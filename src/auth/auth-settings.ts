@@ -40,11 +40,12 @@ export class AuthSettings {
     this.jwksCooldownMs =
       requireSeconds('jwksCooldownSeconds', options.jwksCooldownSeconds, 30) * 1000;
     this.jwksMaxAgeMs = requireSeconds('jwksMaxAgeSeconds', options.jwksMaxAgeSeconds, 600) * 1000;
-    this.httpTimeoutMs = requireSeconds('httpTimeoutMs', options.httpTimeoutMs, 5000);
+    this.httpTimeoutMs = requireSeconds('httpTimeoutMs', options.httpTimeoutMs, 5000, 1);
     this.introspectionTimeoutMs = requireSeconds(
       'introspectionTimeoutMs',
       options.introspectionTimeoutMs,
       3000,
+      1, // axios treats 0 as "no timeout": a hung Keycloak would hang the request with it
     );
     this.discovery = options.discovery ?? true;
     this.introspectionCacheTtlMs =
@@ -87,10 +88,15 @@ function requireAlgorithms(algorithms: readonly string[]): readonly string[] {
   return [...algorithms];
 }
 
-function requireSeconds(name: string, value: number | undefined, fallback: number): number {
+function requireSeconds(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min = 0,
+): number {
   const result = value ?? fallback;
-  if (!Number.isInteger(result) || result < 0) {
-    throw new TypeError(`AuthModule option "${name}" must be a whole number >= 0`);
+  if (!Number.isInteger(result) || result < min) {
+    throw new TypeError(`AuthModule option "${name}" must be a whole number >= ${min}`);
   }
   return result;
 }
