@@ -1,0 +1,174 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+
+/** Line the Nest app logs once it listens. */
+const STARTED = 'Nest application successfully started';
+/** Variables the bench sets itself; any inherited value is dropped so the shell cannot skew a run. */
+const OWNED_VARIABLES =
+  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|PORT$|TRUST_PROXY$)/;
+
+export interface AppOptions {
+  /** Short name, used for the log file. */
+  name: string;
+  /** Repository root: the child runs `node dist/main.js` there. */
+  cwd: string;
+  /** Where the child's stdout and stderr go once it has started. */
+  logFile: string;
+  /** Environment on top of the inherited one (minus the variables the bench owns). */
+  env: Record<string, string>;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  /** Give up waiting for the start line after this long. */
+  startTimeoutMs?: number;
+}
+
+/** Memory of a process from /proc/<pid>/status, in MB (10^6 bytes). */
+export interface Memory {
+  /** VmHWM: peak resident set size. */
+  peakMB: number;
+  /** VmRSS: resident set size now. */
+  rssMB: number;
+}
+
+/** The built API (`node dist/main.js`) as a child process on a free loopback port. */
+export class AppProcess {
+  private exited = false;
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+    readonly pid: number,
+  ) {
+    child.once('exit', () => (this.exited = true));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  /** Spawns the app and resolves when it logs that it listens; rejects if it exits first. */
+  static async start(options: AppOptions): Promise<AppProcess> {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (!OWNED_VARIABLES.test(key)) env[key] = value;
+    }
+    Object.assign(env, options.env, { PORT: String(port), NO_COLOR: '1' });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/main.js'], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (child.pid === undefined) {
+      // spawn failures are reported on the 'error' event.
+      const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+      throw new Error(`${options.name}: cannot start node dist/main.js: ${error.message}`);
+    }
+    const app = new AppProcess(options.name, port, child, child.pid);
+    const log = createWriteStream(options.logFile);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    try {
+      await waitForStart(child, options.startTimeoutMs ?? 30_000);
+    } catch (error) {
+      await app.stop();
+      const tail = (await readFile(options.logFile, 'utf8').catch(() => '')).slice(-2000);
+      throw new Error(
+        `${options.name}: ${(error as Error).message}\n--- ${options.logFile} ---\n${tail}`,
+        { cause: error },
+      );
+    }
+    return app;
+  }
+
+  /** Peak (VmHWM) and current (VmRSS) resident memory of the child. */
+  async memory(): Promise<Memory> {
+    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
+    const kib = (field: string): number => {
+      const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+      if (!match) throw new Error(`${field} missing from /proc/${this.pid}/status`);
+      return Number(match[1]);
+    };
+    return { peakMB: (kib('VmHWM') * 1024) / 1e6, rssMB: (kib('VmRSS') * 1024) / 1e6 };
+  }
+
+  /**
+   * CPU time the child has used so far (user + system, all threads: GC, libuv pool), in ms,
+   * from /proc/<pid>/stat (clock ticks, 100 per second on Linux).
+   */
+  async cpuMs(): Promise<number> {
+    const stat = await readFile(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after "(comm) ": state is field 3, utime field 14, stime field 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
+  /** SIGTERM by PID, then SIGKILL if the child is still there after a grace period. */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    signal(this.pid, 'SIGTERM');
+    const timer = setTimeout(() => signal(this.pid, 'SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Last resort from a synchronous 'exit' handler. */
+  killNow(): void {
+    if (!this.exited) signal(this.pid, 'SIGKILL');
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+/** Resolves on the start line in stdout; rejects on exit or after the timeout. */
+function waitForStart(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer): void => {
+      seen = (seen + chunk.toString('utf8')).slice(-4096);
+      if (seen.includes(STARTED)) finish();
+    };
+    const onExit = (code: number | null, sig: NodeJS.Signals | null): void =>
+      finish(new Error(`exited before starting (code ${code}, signal ${sig})`));
+    const timer = setTimeout(
+      () => finish(new Error(`no "${STARTED}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    function finish(error?: Error): void {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve();
+    }
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+/** A port free on 127.0.0.1 right now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
