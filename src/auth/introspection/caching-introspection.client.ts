@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IntrospectionClient } from './introspection.client.js';
+import { tokenDigest } from '../token/token-digest.js';
 
 /** Answers kept at most; beyond it the oldest is dropped. */
 const MAX_ANSWERS = 10_000;
@@ -23,7 +23,7 @@ export class CachingIntrospectionClient extends IntrospectionClient {
   private readonly pending = new Map<string, Promise<boolean>>();
 
   override async isActive(token: string, expiresAt?: number): Promise<boolean> {
-    const key = createHash('sha256').update(token).digest('base64');
+    const key = tokenDigest(token);
     const known = this.answers.get(key);
     if (known && Date.now() < known.until) return known.active;
     if (known) this.answers.delete(key);

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { AuthPrincipal } from '../principal.js';
+import { tokenDigest } from './token-digest.js';
 
 interface Entry {
   principal: AuthPrincipal;
@@ -34,7 +34,7 @@ export class VerifiedTokenCache {
   /** The cached principal, or undefined when absent or past its time. */
   get(token: string, now = Date.now()): AuthPrincipal | undefined {
     if (!this.enabled) return undefined;
-    const key = digest(token);
+    const key = tokenDigest(token);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     this.entries.delete(key);
@@ -47,7 +47,7 @@ export class VerifiedTokenCache {
     if (!this.enabled) return;
     const until = Math.min(now + this.maxAgeMs, principal.exp * 1000 + this.toleranceMs);
     if (until <= now) return;
-    this.entries.set(digest(token), { principal, kid, until });
+    this.entries.set(tokenDigest(token), { principal, kid, until });
     if (this.entries.size > this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as string);
     }
@@ -63,8 +63,4 @@ export class VerifiedTokenCache {
   clear(): void {
     this.entries.clear();
   }
-}
-
-function digest(token: string): string {
-  return createHash('sha256').update(token).digest('base64');
 }
