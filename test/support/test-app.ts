@@ -40,6 +40,13 @@ export async function createTestApp(
     JWKS_COOLDOWN_SECONDS: '30',
     KEYCLOAK_INTROSPECTION_TIMEOUT_MS: '3000',
     CORS_ORIGINS: 'http://localhost:3000,http://localhost:5173',
+    // Empty means "default": an earlier app's settings never leak into this one.
+    KEYCLOAK_DISCOVERY: '',
+    KEYCLOAK_HTTP_TIMEOUT_MS: '',
+    INTROSPECTION_CACHE_TTL_SECONDS: '',
+    TOKEN_CACHE_MAX_ENTRIES: '',
+    TOKEN_CACHE_MAX_AGE_SECONDS: '',
+    TRUST_PROXY: '',
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule] });
