@@ -1,0 +1,192 @@
+import type { INestApplication } from '@nestjs/common';
+import { call, startApp, type Method } from './support/api.js';
+import {
+  API_CLIENT_ID,
+  DEMO_USERS,
+  KeycloakAdmin,
+  claimsOf,
+  serviceAccountToken,
+  userTokens,
+} from './support/keycloak.js';
+
+type Caller = 'alice' | 'bob' | 'carol' | 'service' | 'anonymous';
+
+/**
+ * Route × caller → status with tokens the real Keycloak issued: alice is api-admin, bob
+ * api-read, carol has no API role, the nest-api service account has api-read.
+ * Same table as test/routes.e2e-spec.ts (which runs against the stand-in).
+ */
+const TABLE: Array<[Method, string, Record<Caller, number>]> = [
+  ['GET', '/health', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 200 }],
+  ['GET', '/health/ready', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 200 }],
+  ['GET', '/me', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 401 }],
+  ['GET', '/items', { alice: 200, bob: 200, carol: 403, service: 200, anonymous: 401 }],
+  ['GET', '/items/1', { alice: 200, bob: 200, carol: 403, service: 200, anonymous: 401 }],
+  ['POST', '/items', { alice: 201, bob: 403, carol: 403, service: 403, anonymous: 401 }],
+  ['DELETE', '/items/:new', { alice: 204, bob: 403, carol: 403, service: 403, anonymous: 401 }],
+  ['GET', '/admin/users', { alice: 200, bob: 403, carol: 403, service: 403, anonymous: 401 }],
+];
+
+/** What each refusal says: the message and the RFC 6750 header. */
+const REFUSALS: Record<string, { message: string; header: string }> = {
+  anonymous: { message: 'Missing bearer token', header: 'Bearer realm="demo"' },
+  'POST /items': {
+    message: 'Missing required roles: api-admin',
+    header:
+      'Bearer realm="demo", error="insufficient_scope", error_description="Missing required roles: api-admin"',
+  },
+  'DELETE /items/:new': {
+    message: 'Missing required roles: api-admin',
+    header:
+      'Bearer realm="demo", error="insufficient_scope", error_description="Missing required roles: api-admin"',
+  },
+  'GET /admin/users': {
+    message: 'Missing required roles: api-admin',
+    header:
+      'Bearer realm="demo", error="insufficient_scope", error_description="Missing required roles: api-admin"',
+  },
+  'GET /items': {
+    message: 'Insufficient permissions',
+    header:
+      'Bearer realm="demo", error="insufficient_scope", error_description="Insufficient permissions"',
+  },
+  'GET /items/1': {
+    message: 'Insufficient permissions',
+    header:
+      'Bearer realm="demo", error="insufficient_scope", error_description="Insufficient permissions"',
+  },
+};
+
+interface UserRow {
+  id: string;
+  username: string;
+  email?: string;
+  enabled: boolean;
+}
+
+describe('routes × callers (real Keycloak)', () => {
+  let app: INestApplication;
+  let admin: KeycloakAdmin;
+  const tokens = {} as Record<Caller, string | undefined>;
+
+  beforeAll(async () => {
+    admin = await KeycloakAdmin.connect();
+    app = await startApp();
+    tokens.alice = (await userTokens('alice')).access_token;
+    tokens.bob = (await userTokens('bob')).access_token;
+    tokens.carol = (await userTokens('carol')).access_token;
+    tokens.service = await serviceAccountToken();
+    await call(app, 'POST', '/items', tokens.alice).send({ name: 'first' }).expect(201);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  /** Creates a fresh item as alice, so a DELETE row never depends on another row. */
+  async function resolvePath(path: string): Promise<string> {
+    if (!path.includes(':new')) return path;
+    const { body } = await call(app, 'POST', '/items', tokens.alice).send({ name: 'doomed' });
+    return path.replace(':new', String((body as { id: number }).id));
+  }
+
+  const rows = TABLE.flatMap(([method, path, expected]) =>
+    (Object.keys(expected) as Caller[]).map(
+      (caller) => [method, path, caller, expected[caller]] as const,
+    ),
+  );
+
+  it.each(rows)('%s %s as %s → %i', async (method, path, caller, status) => {
+    const response = await call(app, method, await resolvePath(path), tokens[caller]).send(
+      method === 'POST' ? { name: 'widget' } : undefined,
+    );
+    expect(response.status).toBe(status);
+    if (status === 401 || status === 403) {
+      const refusal = REFUSALS[caller === 'anonymous' ? caller : `${method} ${path}`];
+      expect(response.body).toEqual({
+        statusCode: status,
+        message: refusal.message,
+        error: status === 401 ? 'Unauthorized' : 'Forbidden',
+      });
+      expect(response.headers['www-authenticate']).toBe(refusal.header);
+    }
+  });
+
+  describe('GET /me returns what Keycloak put in the token', () => {
+    it('alice: fixed sub, username, email, client role api-admin', async () => {
+      const { body } = await call(app, 'GET', '/me', tokens.alice).expect(200);
+      const claims = claimsOf(tokens.alice!);
+      expect(body).toEqual({
+        sub: DEMO_USERS.alice.id,
+        username: 'alice',
+        email: 'alice@example.com',
+        realmRoles: (claims.realm_access as { roles: string[] }).roles,
+        clientRoles: ['api-admin'],
+        scopes: (claims.scope as string).split(' '),
+      });
+      expect((body as { realmRoles: string[] }).realmRoles).toContain('default-roles-demo');
+      expect((body as { scopes: string[] }).scopes).toEqual(
+        expect.arrayContaining(['openid', 'profile', 'email']),
+      );
+    });
+
+    it.each([
+      ['bob', ['api-read']],
+      ['carol', []],
+    ] as const)('%s: client roles %j', async (user, clientRoles) => {
+      const { body } = await call(app, 'GET', '/me', tokens[user]).expect(200);
+      expect(body).toMatchObject({
+        sub: DEMO_USERS[user].id,
+        username: user,
+        email: `${user}@example.com`,
+        clientRoles,
+      });
+    });
+
+    it('the service account: its own user, client role api-read', async () => {
+      const { body } = await call(app, 'GET', '/me', tokens.service).expect(200);
+      const claims = claimsOf(tokens.service!);
+      expect(claims.azp).toBe(API_CLIENT_ID);
+      expect(body).toMatchObject({
+        sub: claims.sub,
+        username: `service-account-${API_CLIENT_ID}`,
+        clientRoles: ['api-read'],
+      });
+    });
+  });
+
+  describe('GET /admin/users (the API reads the Admin REST API with its service account)', () => {
+    const list = async (query: string): Promise<UserRow[]> =>
+      (await call(app, 'GET', `/admin/users?${query}`, tokens.alice).expect(200)).body as UserRow[];
+
+    it('lists alice, bob and carol with their fixed ids, as the Admin API does', async () => {
+      const users = await list('first=0&max=100');
+      for (const name of ['alice', 'bob', 'carol'] as const) {
+        expect(users).toContainEqual({
+          id: DEMO_USERS[name].id,
+          username: name,
+          email: `${name}@example.com`,
+          enabled: true,
+        });
+      }
+      const { data } = await admin.call<UserRow[]>(
+        'GET',
+        '/demo/users?first=0&max=100&briefRepresentation=true',
+      );
+      expect(users.map((user) => user.id).sort()).toEqual(data.map((user) => user.id).sort());
+    });
+
+    it('pages with first/max: disjoint pages that together are the start of the full list', async () => {
+      const all = await list('first=0&max=100');
+      expect(all.length).toBeGreaterThanOrEqual(3);
+      const page1 = await list('first=0&max=2');
+      const page2 = await list('first=2&max=2');
+      expect(page1).toHaveLength(2);
+      expect(page2.length).toBeGreaterThanOrEqual(1);
+      expect(page2.length).toBeLessThanOrEqual(2);
+      const ids1 = page1.map((user) => user.id);
+      expect(page2.filter((user) => ids1.includes(user.id))).toEqual([]);
+      expect([...page1, ...page2]).toEqual(all.slice(0, page1.length + page2.length));
+    });
+  });
+});
