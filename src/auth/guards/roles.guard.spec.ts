@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import type { JWTPayload } from 'jose';
 import { createHttpContext } from '../../../test/support/execution-context.js';
 import { AnyRole } from '../decorators/any-role.decorator.js';
+import { Public } from '../decorators/public.decorator.js';
 import { Roles } from '../decorators/roles.decorator.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { toPrincipal, type AuthenticatedRequest, type AuthPrincipal } from '../principal.js';
@@ -27,6 +28,8 @@ class AdminController {
   inherited(): void {}
   @AnyRole('read')
   readable(): void {}
+  @Public()
+  open(): void {}
 }
 
 @AnyRole('a', 'b')
@@ -178,6 +181,10 @@ describe('RolesGuard', () => {
         check(AnyOfController, AnyOfController.prototype.strict, user(['a', 'b'])),
       );
       expect(error.details.missingRoles).toEqual(['x']);
+    });
+
+    it('lets a handler @Public() replace class @Roles: no user needed', () => {
+      expect(check(AdminController, AdminController.prototype.open)).toBe(true);
     });
 
     it('applies class @AnyRole to a handler without metadata', () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ROLES_ANY_KEY } from '../decorators/any-role.decorator.js';
+import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
 import { ROLES_ALL_KEY } from '../decorators/roles.decorator.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
@@ -10,13 +11,17 @@ type MetadataTarget = Parameters<Reflector['get']>[1];
 
 /**
  * Enforces `@Roles` (all of) and `@AnyRole` (any of). Handler metadata replaces the
- * controller's. A route with role metadata but no authenticated user is refused.
+ * controller's: a handler marked `@Public()` skips the controller's roles. A route with role
+ * metadata but no authenticated user is refused.
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
   constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.get<boolean | undefined>(IS_PUBLIC_KEY, context.getHandler()) === true) {
+      return true;
+    }
     const onHandler = this.requirements(context.getHandler());
     const { all, any } =
       onHandler.all || onHandler.any ? onHandler : this.requirements(context.getClass());
