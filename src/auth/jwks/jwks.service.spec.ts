@@ -176,4 +176,18 @@ describe('JwksService', () => {
     expect(await codeOf('k2')).toBe(AuthErrorCode.KeysUnavailable);
     expect(await codeOf('k1')).toBe('key');
   });
+
+  it.each([
+    ['no keys', []],
+    ['only an encryption key', [{ kty: 'RSA', kid: 'enc-1', use: 'enc', n: 'AQAB', e: 'AQAB' }]],
+  ])('treats a JWKS with %s as a failed fetch and keeps the last good keys', async (_l, keys) => {
+    const removed = jest.fn();
+    jwks.onKeysRemoved(removed);
+    get.mockReturnValueOnce(of({ data: { keys } }));
+    jwks.clock += COOLDOWN_MS;
+    expect(await codeOf('k2')).toBe(AuthErrorCode.KeysUnavailable);
+    expect(await codeOf('k1')).toBe('key');
+    expect(removed).not.toHaveBeenCalled();
+    expect(jwks.status()).toMatchObject({ keyCount: 1, lastFetchFailed: true });
+  });
 });

@@ -156,11 +156,19 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
   }
 }
 
-/** Checks the response is a JWKS before handing it to jose. */
+/**
+ * Checks the response is a JWKS with at least one signing key before handing it to jose. An
+ * empty set (Keycloak mid-import, a misbehaving proxy) counts as a failed fetch: installing it
+ * would turn every valid token into a 401 instead of keeping the last good keys.
+ */
 function parseJwks(data: unknown): JSONWebKeySet {
   const keys = (data as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys) || keys.some((key) => typeof key !== 'object' || key === null)) {
     throw new TypeError('response is not a JWKS');
   }
-  return { keys: keys as JSONWebKeySet['keys'] };
+  const jwks = { keys: keys as JSONWebKeySet['keys'] };
+  if (!jwks.keys.some((key) => key.use !== 'enc')) {
+    throw new TypeError('JWKS has no signing key');
+  }
+  return jwks;
 }
