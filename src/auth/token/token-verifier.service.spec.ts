@@ -186,6 +186,40 @@ describe('TokenVerifier', () => {
       getKey.mockRestore();
     });
 
+    it('does not cache a token whose key set changed during its check', async () => {
+      const pair = await generateKeyPair('RS256');
+      const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k9', alg: 'RS256', use: 'sig' };
+      const resolve = createLocalJWKSet({ keys: [jwk] });
+      const listeners: Array<(kids: readonly string[]) => void> = [];
+      let lookups = 0;
+      /** Drops k9 while the first lookup is in flight, as a concurrent refetch would. */
+      class RacingKeySource extends LocalKeySource {
+        override getKey(...args: Parameters<KeySource['getKey']>) {
+          if (++lookups === 1) listeners.forEach((listener) => listener(['k9']));
+          return resolve(...args);
+        }
+        override onKeysRemoved(listener: (kids: readonly string[]) => void): void {
+          listeners.push(listener);
+        }
+      }
+      const settings = new AuthSettings({
+        serverUrl: 'http://kc.test',
+        realm: 'demo',
+        clientId: 'nest-api',
+      });
+      const discovery = { endpoints: deriveEndpoints(ISSUER) } as OidcDiscoveryService;
+      const racing = new TokenVerifier(settings, new RacingKeySource(resolve), discovery);
+      const token = await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', kid: 'k9', typ: 'JWT' })
+        .sign(pair.privateKey);
+
+      await racing.verify(token);
+      await racing.verify(token);
+      expect(lookups).toBe(2);
+      await racing.verify(token);
+      expect(lookups).toBe(2);
+    });
+
     it('never caches a refusal', async () => {
       const token = await sign(claims({ aud: 'someone-else' }));
       expect(await codeOf(verifier.verify(token))).toBe(AuthErrorCode.InvalidAudience);

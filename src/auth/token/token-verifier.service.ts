@@ -16,6 +16,8 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 export class TokenVerifier {
   private readonly logger = new Logger('TokenVerifier');
   private readonly cache: VerifiedTokenCache;
+  /** Counts key removals, so a verification that raced one is not cached afterwards. */
+  private keyRemovals = 0;
 
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
@@ -27,7 +29,10 @@ export class TokenVerifier {
       settings.tokenCacheMaxAgeMs,
       settings.clockToleranceSeconds * 1000,
     );
-    keys.onKeysRemoved((kids) => this.cache.dropKeys(kids));
+    keys.onKeysRemoved((kids) => {
+      this.keyRemovals++;
+      this.cache.dropKeys(kids);
+    });
   }
 
   /**
@@ -37,6 +42,7 @@ export class TokenVerifier {
   async verify(token: string): Promise<AuthPrincipal> {
     const cached = this.cache.get(token);
     if (cached) return cached;
+    const removalsBefore = this.keyRemovals;
     const { claims, kid } = await this.verifyJwt(token);
     if (claims.typ !== 'Bearer') throw new AuthError(AuthErrorCode.WrongTokenType);
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) {
@@ -47,7 +53,8 @@ export class TokenVerifier {
       throw new AuthError(AuthErrorCode.NotYetValid);
     }
     const principal = toPrincipal(claims, this.settings.clientId);
-    this.cache.set(token, principal, kid);
+    // A key set change during the check may have removed this token's key: do not cache it.
+    if (this.keyRemovals === removalsBefore) this.cache.set(token, principal, kid);
     return principal;
   }
 
