@@ -202,9 +202,12 @@ describe('routes × callers (Keycloak stand-in)', () => {
       expect(keycloak.requests.token).toBeLessThanOrEqual(1);
     });
 
-    it.each(['max=101', 'max=0', 'first=-1', 'max=abc'])('refuses %s with 400', async (query) => {
-      await call('GET', `/admin/users?${query}`, tokens.alice).expect(400);
-    });
+    it.each(['max=101', 'max=0', 'first=-1', 'max=abc', 'first=2147483648', 'first=1e308'])(
+      'refuses %s with 400',
+      async (query) => {
+        await call('GET', `/admin/users?${query}`, tokens.alice).expect(400);
+      },
+    );
 
     it('answers 502 with a clear message when Keycloak fails', async () => {
       keycloak.failNext('adminUsers', { status: 500 });

@@ -4,11 +4,13 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Paging of GET /admin/users, passed on to Keycloak's Admin REST API. */
 export class ListUsersQuery {
-  @ApiPropertyOptional({ minimum: 0, default: 0, example: 0 })
+  // Keycloak reads `first` as a 32-bit integer: anything larger would come back as a 502.
+  @ApiPropertyOptional({ minimum: 0, maximum: 2_147_483_647, default: 0, example: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(2_147_483_647)
   first = 0;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
