@@ -176,4 +176,14 @@ describe('token rejections (Keycloak stand-in)', () => {
     });
     expect(logger.lines.join('\n')).not.toContain(token.split('.')[1]);
   });
+
+  it('logs a well-formed unknown kid as is, and a huge one as (malformed)', async () => {
+    logger.lines.length = 0;
+    await me(`Bearer ${await keycloak.tokenFor('alice', { kid: 'no-such-key' })}`).expect(401);
+    await me(`Bearer ${await keycloak.tokenFor('alice', { kid: 'k'.repeat(5000) })}`).expect(401);
+    const refusals = logger.lines
+      .filter((line) => line.includes('auth_refused'))
+      .map((line) => JSON.parse(line) as { kid?: string });
+    expect(refusals.map((line) => line.kid)).toEqual(['no-such-key', '(malformed)']);
+  });
 });

@@ -23,6 +23,8 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
   constructor(@Inject(AuthSettings) private readonly settings: AuthSettings) {}
 
   catch(error: AuthError, host: ArgumentsHost): void {
+    // Only HTTP has headers and a status to set; elsewhere the transport's own filter answers.
+    if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
     const request = http.getRequest<Request & AuthenticatedRequest>();
     const response = http.getResponse<Response>();
@@ -52,12 +54,18 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
       method: request.method,
       route,
       sub: request.user?.sub,
-      kid: error.details.kid,
+      kid: loggableKid(error.details.kid),
       ip: request.ip,
     });
     if (status >= 500) this.logger.error(line);
     else this.logger.warn(line);
   }
+}
+
+/** The kid comes from the caller: log it only when it looks like one, so a huge one costs nothing. */
+function loggableKid(kid: string | undefined): string | undefined {
+  if (kid === undefined) return undefined;
+  return /^[\w.-]{1,128}$/.test(kid) ? kid : '(malformed)';
 }
 
 function reasonPhrase(status: number): string {
