@@ -102,6 +102,7 @@ describe('readKeycloakConfig', () => {
     ['KEYCLOAK_URL', 'ftp://x'],
     ['KEYCLOAK_URL', 'not-a-url'],
     ['KEYCLOAK_URL', 'localhost:8080'],
+    ['KEYCLOAK_URL', 'https://user:secret@sso.example.com'],
     ['KEYCLOAK_REALM', 'demo realm'],
     ['KEYCLOAK_REALM', 'demo/../master'],
     ['KEYCLOAK_AUDIENCE', ' , '],

@@ -7,8 +7,17 @@ import { splitList, validateEnv } from './config-validation.js';
 /** The raw `KEYCLOAK_*` / `JWT_*` environment, as strings, validated at start-up. */
 export class KeycloakEnv {
   @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'KEYCLOAK_URL must be an http(s) URL such as http://localhost:8080' },
+    // No user:password@ part: the URL appears in log lines.
+    {
+      protocols: ['http', 'https'],
+      require_protocol: true,
+      require_tld: false,
+      disallow_auth: true,
+    },
+    {
+      message:
+        'KEYCLOAK_URL must be an http(s) URL without credentials, such as http://localhost:8080',
+    },
   )
   KEYCLOAK_URL = 'http://localhost:8080';
 
