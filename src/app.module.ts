@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/index.js';
+import { AppValidationPipe } from './common/app-validation.pipe.js';
+import { RequestParseErrorFilter } from './common/request-parse-error.filter.js';
 import { appConfig } from './config/app.config.js';
 import { keycloakConfig, type KeycloakConfig } from './config/keycloak.config.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
 import { MeModule } from './me/me.module.js';
 
-/** The API: AuthModule fed from the validated `keycloak` config, plus the feature modules. */
+/**
+ * The API: AuthModule fed from the validated `keycloak` config, the feature modules, and the
+ * app-wide validation pipe and request-parsing error filter.
+ */
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: [keycloakConfig, appConfig] }),
@@ -35,6 +41,10 @@ import { MeModule } from './me/me.module.js';
     MeModule,
     ItemsModule,
     AdminModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useClass: AppValidationPipe },
+    { provide: APP_FILTER, useClass: RequestParseErrorFilter },
   ],
 })
 export class AppModule {}
