@@ -1,7 +1,15 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { documentAuth } from './auth/index.js';
+import type { NextFunction, Request, Response } from 'express';
+import {
+  documentAuth,
+  OAUTH2_SCHEME,
+  oauth2Scheme,
+  OidcDiscoveryService,
+  swaggerLoginOptions,
+  withOAuth2Endpoints,
+} from './auth/index.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
 
 /**
@@ -13,25 +21,50 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.set('trust proxy', config.trustProxy);
   express.disable('x-powered-by');
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-  );
   app.enableCors({
     origin: config.corsOrigins,
     credentials: true,
     exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
   });
   app.enableShutdownHooks();
-  setUpDocs(app);
+  setUpDocs(app, config);
 }
 
-function setUpDocs(app: INestApplication): void {
+/**
+ * Swagger UI at /docs/: a person signs in on Keycloak (Authorize) or pastes a token; every
+ * protected operation accepts either scheme.
+ */
+function setUpDocs(app: INestApplication, config: AppConfig): void {
+  const discovery = app.get(OidcDiscoveryService);
   const options = new DocumentBuilder()
     .setTitle('Keycloak-secured API')
     .setDescription('REST API protected by Keycloak access tokens (OAuth 2.0 bearer, RFC 6750).')
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    .addOAuth2(oauth2Scheme(discovery.endpoints), OAUTH2_SCHEME)
     .build();
-  const document = documentAuth(app, SwaggerModule.createDocument(app, options));
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const schemes = ['bearer', OAUTH2_SCHEME];
+  const document = documentAuth(app, SwaggerModule.createDocument(app, options), schemes);
+  redirectToFolder(app, '/docs');
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    // Read on each request: discovery runs at init, and its retries may succeed much later.
+    patchDocumentOnRequest: (_req, _res, doc) => withOAuth2Endpoints(doc, discovery.endpoints),
+    swaggerOptions: swaggerLoginOptions(config.swaggerClientId),
+  });
+}
+
+/**
+ * Sends `/docs` to `/docs/`. Swagger UI resolves its OAuth2 redirect page against the page's
+ * folder: from `/docs` Keycloak would be asked to return to `/oauth2-redirect.html`, which is
+ * neither served nor registered. The relative Location keeps any proxy path prefix.
+ */
+function redirectToFolder(app: INestApplication, path: string): void {
+  const folder = path.slice(path.lastIndexOf('/') + 1);
+  app.use(path, (req: Request, res: Response, next: NextFunction) => {
+    const query = req.originalUrl.indexOf('?');
+    const pathname = query < 0 ? req.originalUrl : req.originalUrl.slice(0, query);
+    if (pathname !== path || !['GET', 'HEAD'].includes(req.method)) return next();
+    res.redirect(301, `${folder}/${query < 0 ? '' : req.originalUrl.slice(query)}`);
+  });
 }

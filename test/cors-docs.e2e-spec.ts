@@ -1,7 +1,41 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { OidcDiscoveryService } from '../src/auth/index.js';
+import { discoveryDocument } from './support/discovery-document.js';
 import { KeycloakStandIn } from './support/keycloak-stand-in.js';
 import { createTestApp } from './support/test-app.js';
+
+interface OAuth2Flow {
+  authorizationUrl: string;
+  tokenUrl: string;
+  refreshUrl?: string;
+  scopes: Record<string, string>;
+}
+
+interface OpenApiDoc {
+  components: {
+    securitySchemes: Record<
+      string,
+      { type: string; scheme?: string; flows?: { authorizationCode?: OAuth2Flow } }
+    >;
+  };
+  paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>>;
+}
+
+/** What Swagger UI's init script hands the browser: `let options = {...};`. */
+interface SwaggerInit {
+  swaggerDoc: OpenApiDoc;
+  customOptions: { initOAuth?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+async function swaggerInit(app: INestApplication): Promise<{ text: string; init: SwaggerInit }> {
+  const response = await request(app.getHttpServer()).get('/docs/swagger-ui-init.js').expect(200);
+  const json = /let options = (\{[\s\S]*?\});\n/.exec(response.text)?.[1];
+  if (!json) throw new Error('no options object in swagger-ui-init.js');
+  return { text: response.text, init: JSON.parse(json) as SwaggerInit };
+}
+
+const flowOf = (doc: OpenApiDoc) => doc.components.securitySchemes.oauth2?.flows?.authorizationCode;
 
 describe('CORS and OpenAPI (Keycloak stand-in)', () => {
   let keycloak: KeycloakStandIn;
@@ -49,16 +83,10 @@ describe('CORS and OpenAPI (Keycloak stand-in)', () => {
   });
 
   describe('OpenAPI document at /docs-json', () => {
-    let doc: {
-      components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
-      paths: Record<
-        string,
-        Record<string, { security?: unknown; responses: Record<string, unknown> }>
-      >;
-    };
+    let doc: OpenApiDoc;
 
     beforeAll(async () => {
-      doc = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as typeof doc;
+      doc = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as OpenApiDoc;
     });
 
     it('declares the bearer scheme', () => {
@@ -74,9 +102,9 @@ describe('CORS and OpenAPI (Keycloak stand-in)', () => {
       ['/items', 'post'],
       ['/items/{id}', 'delete'],
       ['/admin/users', 'get'],
-    ])('marks %s %s with the bearer lock and a 401 response', (path, method) => {
+    ])('marks %s %s with the bearer-or-oauth2 lock and a 401 response', (path, method) => {
       const operation = doc.paths[path][method];
-      expect(operation.security).toEqual([{ bearer: [] }]);
+      expect(operation.security).toEqual([{ bearer: [] }, { oauth2: [] }]);
       expect(operation.responses).toHaveProperty('401');
     });
 
@@ -94,9 +122,126 @@ describe('CORS and OpenAPI (Keycloak stand-in)', () => {
       expect(doc.paths[path].get.responses).not.toHaveProperty('401');
     });
 
-    it('serves the Swagger UI at /docs', async () => {
-      const response = await request(app.getHttpServer()).get('/docs').redirects(1).expect(200);
-      expect(response.text).toContain('swagger-ui');
+    it("declares an OAuth2 authorization-code scheme on the stand-in's discovered endpoints", () => {
+      const oidc = `${keycloak.issuer}/protocol/openid-connect`;
+      expect(flowOf(doc)).toEqual({
+        authorizationUrl: `${oidc}/auth`,
+        tokenUrl: `${oidc}/token`,
+        refreshUrl: `${oidc}/token`,
+        scopes: { openid: expect.any(String) as string },
+      });
     });
+
+    it('serves the Swagger UI at /docs/, redirecting /docs there (relative, query kept)', async () => {
+      const server = app.getHttpServer();
+      await request(server).get('/docs').expect(301).expect('Location', 'docs/');
+      await request(server).get('/docs?x=1').expect(301).expect('Location', 'docs/?x=1');
+      const response = await request(server).get('/docs').redirects(1).expect(200);
+      expect(response.text).toContain('swagger-ui');
+      await request(server).get('/docs/oauth2-redirect.html').expect(200);
+    });
+  });
+
+  describe('Swagger UI sign-in (what /docs sends the browser)', () => {
+    let init: SwaggerInit;
+    let initText: string;
+    let docText: string;
+
+    beforeAll(async () => {
+      ({ init, text: initText } = await swaggerInit(app));
+      docText = (await request(app.getHttpServer()).get('/docs-json').expect(200)).text;
+    });
+
+    it('signs in as the public client nest-api-web with PKCE and scope openid', () => {
+      expect(init.customOptions.initOAuth).toEqual({
+        clientId: 'nest-api-web',
+        scopes: ['openid'],
+        usePkceWithAuthorizationCodeGrant: true,
+      });
+    });
+
+    it("carries the oauth2 scheme on the stand-in's endpoints", () => {
+      expect(flowOf(init.swaggerDoc)?.authorizationUrl).toBe(
+        `${keycloak.issuer}/protocol/openid-connect/auth`,
+      );
+      expect(flowOf(init.swaggerDoc)?.tokenUrl).toBe(
+        `${keycloak.issuer}/protocol/openid-connect/token`,
+      );
+    });
+
+    it.each([
+      ['/docs-json', () => docText],
+      ['/docs/swagger-ui-init.js', () => initText],
+    ])('never sends a client secret in %s', (_name, text) => {
+      expect(text()).not.toContain(keycloak.clientSecret);
+      expect(text()).not.toMatch(/client_?secret/i);
+    });
+  });
+});
+
+describe('Swagger UI OAuth2 endpoints: discovered, derived, refreshed', () => {
+  let keycloak: KeycloakStandIn;
+  let app: INestApplication | undefined;
+
+  beforeAll(async () => {
+    keycloak = await KeycloakStandIn.start();
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    keycloak.clearFaults();
+  });
+
+  afterAll(async () => {
+    await keycloak.stop();
+  });
+
+  const flow = async (target: INestApplication) =>
+    flowOf((await swaggerInit(target)).init.swaggerDoc);
+
+  it("uses the discovery document's endpoints, not derived ones", async () => {
+    const publicHost = `http://localhost:${keycloak.port}/realms/demo/protocol/openid-connect`;
+    const document = {
+      ...discoveryDocument(keycloak.issuer),
+      authorization_endpoint: `${publicHost}/auth`,
+      token_endpoint: `${publicHost}/token`,
+    };
+    keycloak.failNext('discovery', { body: JSON.stringify(document) });
+    app = await createTestApp(keycloak);
+    expect(await flow(app)).toMatchObject({
+      authorizationUrl: `${publicHost}/auth`,
+      tokenUrl: `${publicHost}/token`,
+    });
+  });
+
+  it('takes a back-channel token endpoint (docker compose) from under the public issuer', async () => {
+    const document = {
+      ...discoveryDocument(keycloak.issuer),
+      token_endpoint: 'http://keycloak:8080/realms/demo/protocol/openid-connect/token',
+    };
+    keycloak.failNext('discovery', { body: JSON.stringify(document) });
+    app = await createTestApp(keycloak);
+    expect((await flow(app))?.tokenUrl).toBe(`${keycloak.issuer}/protocol/openid-connect/token`);
+  });
+
+  it('falls back to derived endpoints while discovery fails, and follows a later success', async () => {
+    keycloak.failNext('discovery', { status: 503 });
+    app = await createTestApp(keycloak, { env: { SWAGGER_CLIENT_ID: 'team-web' } });
+    const derived = `${keycloak.issuer}/protocol/openid-connect`;
+    expect(await flow(app)).toMatchObject({
+      authorizationUrl: `${derived}/auth`,
+      tokenUrl: `${derived}/token`,
+    });
+    expect((await swaggerInit(app)).init.customOptions.initOAuth?.clientId).toBe('team-web');
+
+    const publicHost = `http://localhost:${keycloak.port}/realms/demo/protocol/openid-connect`;
+    const document = {
+      ...discoveryDocument(keycloak.issuer),
+      authorization_endpoint: `${publicHost}/auth`,
+    };
+    keycloak.failNext('discovery', { body: JSON.stringify(document) });
+    expect(await app.get(OidcDiscoveryService).discover()).toBe(true);
+    expect((await flow(app))?.authorizationUrl).toBe(`${publicHost}/auth`);
   });
 });

@@ -23,3 +23,9 @@ export { TokenVerifier } from './token/token-verifier.service.js';
 export { AuthError, AuthErrorCode, type AuthErrorDetails } from './errors/auth-error.js';
 export type { AuthPrincipal, AuthenticatedRequest } from './principal.js';
 export { documentAuth } from './openapi/document-auth.js';
+export {
+  OAUTH2_SCHEME,
+  oauth2Scheme,
+  swaggerLoginOptions,
+  withOAuth2Endpoints,
+} from './openapi/swagger-login.js';

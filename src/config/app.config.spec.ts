@@ -20,13 +20,14 @@ describe('readAppConfig', () => {
       port: 8000,
       corsOrigins: ['http://localhost:3000', 'http://localhost:5173'],
       trustProxy: false,
+      swaggerClientId: 'nest-api-web',
     });
   });
 
   it('treats empty variables as unset', () => {
-    expect(readAppConfig({ PORT: '', CORS_ORIGINS: '', TRUST_PROXY: '' })).toEqual(
-      readAppConfig({}),
-    );
+    expect(
+      readAppConfig({ PORT: '', CORS_ORIGINS: '', TRUST_PROXY: '', SWAGGER_CLIENT_ID: '' }),
+    ).toEqual(readAppConfig({}));
   });
 
   it.each([
@@ -59,6 +60,13 @@ describe('readAppConfig', () => {
     expect(readAppConfig({ TRUST_PROXY }).trustProxy).toBe(trustProxy);
   });
 
+  it.each(['team-web', 'https://app.example.com/client', 'a'.repeat(255)])(
+    'reads SWAGGER_CLIENT_ID=%p',
+    (SWAGGER_CLIENT_ID) => {
+      expect(readAppConfig({ SWAGGER_CLIENT_ID }).swaggerClientId).toBe(SWAGGER_CLIENT_ID);
+    },
+  );
+
   it.each([
     ['PORT', '0'],
     ['PORT', '70000'],
@@ -74,6 +82,9 @@ describe('readAppConfig', () => {
     ['CORS_ORIGINS', 'ftp://app.example.com'],
     ['CORS_ORIGINS', 'https://app.example.com?x=1'],
     ['TRUST_PROXY', 'a;b'],
+    ['SWAGGER_CLIENT_ID', 'nest api web'],
+    ['SWAGGER_CLIENT_ID', 'a'.repeat(256)],
+    ['SWAGGER_CLIENT_ID', 'web\u00e9'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^Invalid configuration: ${name} `));
   });

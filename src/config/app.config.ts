@@ -1,6 +1,6 @@
 import { isIP, isIPv4 } from 'node:net';
 import { registerAs } from '@nestjs/config';
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import { IsIntegerString } from './env-validators.js';
 import { splitList, validateEnv } from './config-validation.js';
 
@@ -76,6 +76,12 @@ export class AppEnv {
     },
   )
   TRUST_PROXY = 'false';
+
+  @Matches(/^[\x21-\x7e]{1,255}$/, {
+    message:
+      'SWAGGER_CLIENT_ID must be a Keycloak client id: 1 to 255 visible ASCII characters, no spaces',
+  })
+  SWAGGER_CLIENT_ID = 'nest-api-web';
 }
 
 /** Typed HTTP-server settings. */
@@ -84,6 +90,8 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Express `trust proxy` value: false, true, a hop count or a list of addresses. */
   trustProxy: boolean | number | string;
+  /** Public client (PKCE, no secret) that Swagger UI at /docs signs in with. */
+  swaggerClientId: string;
 }
 
 /** Reads and validates the HTTP-server settings; throws ConfigValidationError naming the variable. */
@@ -101,6 +109,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv): AppConfig {
           : /^\d+$/.test(trust)
             ? Number(trust)
             : trust,
+    swaggerClientId: raw.SWAGGER_CLIENT_ID,
   };
 }
 

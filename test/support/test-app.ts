@@ -47,6 +47,7 @@ export async function createTestApp(
     TOKEN_CACHE_MAX_ENTRIES: '',
     TOKEN_CACHE_MAX_AGE_SECONDS: '',
     TRUST_PROXY: '',
+    SWAGGER_CLIENT_ID: '',
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule] });

@@ -43,3 +43,24 @@ export function endpointsFromDiscovery(document: unknown, fallback: OidcEndpoint
     authorizationEndpoint: pick('authorization_endpoint', fallback.authorizationEndpoint),
   };
 }
+
+/**
+ * The token endpoint as a browser (Swagger UI) must call it. Keycloak with a dynamic back
+ * channel reports back-channel endpoints on the host the API asked through (`keycloak:8080`
+ * under docker compose), which a browser cannot reach, while the issuer and the authorization
+ * endpoint stay on the public hostname. So a token endpoint on another origin than the
+ * authorization endpoint is taken from under the issuer instead, the way Keycloak lays it out.
+ */
+export function browserTokenEndpoint(endpoints: OidcEndpoints): string {
+  const { authorizationEndpoint, tokenEndpoint, issuer } = endpoints;
+  if (sameOrigin(tokenEndpoint, authorizationEndpoint)) return tokenEndpoint;
+  return deriveEndpoints(issuer.replace(/\/+$/, '')).tokenEndpoint;
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
