@@ -22,6 +22,21 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // The example SPA's code runs in the browser, its static server in Node.
+    files: ['examples/spa/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'fetch', 'history', 'location', 'URLSearchParams'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
+    files: ['examples/**/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(['console', 'process', 'URL'].map((g) => [g, 'readonly'])),
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',

@@ -1,0 +1,141 @@
+import type { Page } from 'playwright-core';
+import {
+  BrowserSession,
+  currentTestTitle,
+  passwordGrantToken,
+  signInOnKeycloak,
+  type DemoUser,
+} from './support/browser.js';
+import {
+  API_URL,
+  REALM_URL,
+  requireKeycloak,
+  SPA_URL,
+  startApi,
+  startSpa,
+  stopAll,
+  type ChildService,
+} from './support/processes.js';
+
+/** Opens the SPA, clicks Sign in, logs in on Keycloak and waits until the SPA shows the user. */
+async function signInOnSpa(page: Page, user: DemoUser): Promise<void> {
+  await page.goto(SPA_URL);
+  await page.locator('#sign-in').click();
+  await signInOnKeycloak(page, user);
+  await page.waitForURL(`${SPA_URL}/`); // back from Keycloak, code redeemed, URL cleaned
+  await page.locator('#who', { hasText: `Signed in as ${user}` }).waitFor();
+}
+
+/** Waits for the SPA's message box to show `text`; resolves with its whole text. */
+async function message(page: Page, text: string | RegExp): Promise<string> {
+  const box = page.locator('#message', { hasText: text });
+  await box.waitFor();
+  return box.innerText();
+}
+
+/** The bit of the DOM's Storage the page-side code below needs (tsconfig has no DOM lib). */
+interface PageStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+const SUITE = 'Example SPA on :5173 (real Keycloak, built API)';
+
+describe(SUITE, () => {
+  let api: ChildService | undefined;
+  let spa: ChildService | undefined;
+  let session: BrowserSession;
+
+  beforeAll(async () => {
+    await requireKeycloak();
+    [api, spa] = await Promise.all([startApi(), startSpa(5173)]);
+    session = await BrowserSession.launch();
+  });
+
+  afterEach(async () => {
+    await session.finishTest('spa', currentTestTitle(SUITE));
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await stopAll(api, spa);
+  });
+
+  it('bob (api-read) sees the item list; his create attempt shows the 403 message', async () => {
+    const seeded = await fetch(`${API_URL}/items`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await passwordGrantToken('alice')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'Seeded for bob' }),
+    });
+    expect(seeded.status).toBe(201);
+    const page = await session.newPage();
+    await signInOnSpa(page, 'bob');
+    await page.locator('#roles', { hasText: 'api-read' }).waitFor();
+    await page.locator('#items tr', { hasText: 'Seeded for bob' }).waitFor();
+
+    await page.locator('#name').fill('Bob was here');
+    const refused = page.waitForResponse(
+      (r) => r.url() === `${API_URL}/items` && r.request().method() === 'POST',
+    );
+    await page.getByRole('button', { name: 'Create' }).click();
+    expect((await refused).status()).toBe(403);
+    const text = await message(page, '403');
+    expect(text).toMatch(/^403 Forbidden: You are signed in, but your account is not allowed/);
+    expect(text).toContain('api-admin'); // the API names the missing role
+    expect(await page.locator('#items tr', { hasText: 'Bob was here' }).count()).toBe(0);
+  });
+
+  it('alice (api-admin) creates an item and deletes it', async () => {
+    const page = await session.newPage();
+    await signInOnSpa(page, 'alice');
+    const name = `Widget ${Date.now()}`;
+    await page.locator('#name').fill(name);
+    await page.getByRole('button', { name: 'Create' }).click();
+    await message(page, `Created item`);
+    const row = page.locator('#items tr', { hasText: name });
+    await expect(row.locator('td').nth(2).innerText()).resolves.toBe('you');
+
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await message(page, `Deleted item`);
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('carol (no API role) is told the list is refused; after sign-out a reload shows the signed-out state', async () => {
+    const page = await session.newPage();
+    await signInOnSpa(page, 'carol');
+    expect(await message(page, '403')).toMatch(/^403 Forbidden: You are signed in, but/);
+
+    // Keycloak ends its session (a redirect, no page of its own) and sends the browser back.
+    const logout = page.waitForRequest(`${REALM_URL}/protocol/openid-connect/logout?**`);
+    const back = page.waitForRequest((r) => r.isNavigationRequest() && r.url().startsWith(SPA_URL));
+    await page.locator('#sign-out').click();
+    expect(new URL((await logout).url()).searchParams.has('id_token_hint')).toBe(true);
+    await back;
+    await page.locator('#signed-out').waitFor();
+    await page.reload();
+    await page.locator('#signed-out').waitFor();
+    await expect(page.locator('#who').innerText()).resolves.toBe('Not signed in');
+    expect(await page.locator('#sign-in').isVisible()).toBe(true);
+    expect(await page.locator('#signed-in').isVisible()).toBe(false);
+  });
+
+  it('a token the API refuses shows the 401 message, not a blank page', async () => {
+    const page = await session.newPage();
+    await signInOnSpa(page, 'bob');
+    await page.evaluate(() => {
+      // Corrupt the stored access token's signature (oidc-client-ts keeps the user here).
+      const storage = (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage;
+      const key = Object.keys(storage).find((k) => k.startsWith('oidc.user:'));
+      if (!key) throw new Error('no stored user');
+      const user = JSON.parse(storage.getItem(key) ?? '{}') as { access_token: string };
+      user.access_token = `${user.access_token.slice(0, -4)}AAAA`;
+      storage.setItem(key, JSON.stringify(user));
+    });
+    await page.reload();
+    const text = await message(page, '401');
+    expect(text).toMatch(/^401 Unauthorized: You are not signed in, or your session has expired/);
+  });
+});
