@@ -25,7 +25,7 @@ import { cpus, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { KeycloakStandIn } from '../test/support/keycloak-stand-in.js';
 import { AppProcess, type AppOptions } from './app-process.js';
@@ -42,6 +42,14 @@ import {
 } from './report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The Node flags of `npm run start:prod` (e.g. the heap cap), so the bench runs the app as production does. */
+function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return pkg.scripts['start:prod'].split(/\s+/).filter((word) => word.startsWith('--'));
+}
 const OUT = join(ROOT, 'dist-bench');
 const RESULTS = join(ROOT, 'bench', 'results.md');
 
@@ -146,7 +154,10 @@ async function main(): Promise<number> {
         cwd: ROOT,
         logFile: join(OUT, 'logs', `${name}.log`),
         env: { ...baseEnv, ...INSTANCE_ENV[name] },
-        nodeArgs: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`] : [],
+        nodeArgs: [
+          ...productionNodeFlags(),
+          ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`] : []),
+        ],
       };
       return AppProcess.start(options);
     }),
