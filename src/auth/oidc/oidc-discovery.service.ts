@@ -23,6 +23,8 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
   private retryTimer?: NodeJS.Timeout;
   private discovered = false;
 
+  private destroyed = false;
+
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
     @Inject(HttpService) private readonly http: HttpService,
@@ -45,6 +47,7 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.destroyed = true;
     clearTimeout(this.retryTimer);
   }
 
@@ -67,6 +70,8 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
   }
 
   private scheduleRetry(): void {
+    // A retry that was in flight when the app closed must not start another one.
+    if (this.destroyed) return;
     this.retryTimer = setTimeout(() => {
       void this.discover().then((ok) => ok || this.scheduleRetry());
     }, this.settings.discoveryRetryMs);
