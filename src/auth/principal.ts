@@ -29,12 +29,16 @@ export interface AuthenticatedRequest {
   accessToken?: string;
 }
 
-/** Builds the principal from claims that have already been verified. */
+/**
+ * Builds the principal from claims that have already been verified. It is frozen (claims
+ * included): the verified-token cache hands the same object to every request with that token,
+ * so a handler must not be able to change what the next request sees.
+ */
 export function toPrincipal(claims: JWTPayload, clientId: string): AuthPrincipal {
   const realmRoles = stringArray(objectAt(claims, 'realm_access')?.roles);
   const clientAccess = objectAt(objectAt(claims, 'resource_access'), clientId);
   const clientRoles = stringArray(clientAccess?.roles);
-  return {
+  return deepFreeze({
     sub: claims.sub as string,
     username: optionalString(claims.preferred_username),
     email: optionalString(claims.email),
@@ -45,7 +49,21 @@ export function toPrincipal(claims: JWTPayload, clientId: string): AuthPrincipal
     azp: optionalString(claims.azp),
     exp: claims.exp as number,
     claims,
-  };
+  });
+}
+
+/** Freezes plain objects and arrays all the way down (the roles Set is typed read-only). */
+function deepFreeze<T>(value: T): T {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null || node instanceof Set || Object.isFrozen(node)) {
+      continue;
+    }
+    Object.freeze(node);
+    pending.push(...Object.values(node));
+  }
+  return value;
 }
 
 function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {
