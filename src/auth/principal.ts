@@ -61,7 +61,7 @@ function deepFreeze<T>(value: T): T {
       continue;
     }
     Object.freeze(node);
-    pending.push(...Object.values(node));
+    pending.push(...(Object.values(node) as unknown[]));
   }
   return value;
 }
