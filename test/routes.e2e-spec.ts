@@ -132,9 +132,14 @@ describe('routes × callers (Keycloak stand-in)', () => {
         .expect(400);
     });
 
-    it.each(['abc', '1.5', '-'])('answers a non-integer id %p with 400', async (id) => {
-      await call('GET', `/items/${id}`, tokens.bob).expect(400);
-    });
+    it.each(['abc', '1.5', '-', '0', '-1', '0x10', '1e3', '1.0', '01', '99999999999999999999'])(
+      'answers id %p, not a plain positive whole number, with 400 on GET and DELETE',
+      async (id) => {
+        const { body } = await call('GET', `/items/${id}`, tokens.bob).expect(400);
+        expect(body).toMatchObject({ message: 'id must be a positive whole number' });
+        await call('DELETE', `/items/${id}`, tokens.alice).expect(400);
+      },
+    );
 
     it('answers an unknown id with 404 on GET and DELETE', async () => {
       await call('GET', '/items/999999', tokens.bob).expect(404);

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import {
@@ -14,8 +15,11 @@ import {
   type AuthPrincipal,
 } from '../auth/index.js';
 import { CreateItemDto } from './dto/create-item.dto.js';
+import { ItemId } from './item-id.decorator.js';
 import { Item } from './item.entity.js';
 import { ItemsService } from './items.service.js';
+
+const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'A positive whole number' };
 
 /** The example feature: access needs are declared with decorators and nothing else. */
 @ApiTags('items')
@@ -33,7 +37,8 @@ export class ItemsController {
   @Get(':id')
   @ApiOkResponse({ type: Item })
   @ApiNotFoundResponse({ description: 'Unknown id' })
-  findOne(@Param('id', ParseIntPipe) id: number): Promise<Item> {
+  @ApiParam(ID_PARAM)
+  findOne(@ItemId() id: number): Promise<Item> {
     return this.items.findOne(id);
   }
 
@@ -50,7 +55,8 @@ export class ItemsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'Unknown id' })
-  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
+  @ApiParam(ID_PARAM)
+  remove(@ItemId() id: number): Promise<void> {
     return this.items.remove(id);
   }
 }
