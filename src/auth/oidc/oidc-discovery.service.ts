@@ -13,8 +13,8 @@ import { deriveEndpoints, endpointsFromDiscovery, type OidcEndpoints } from './o
 
 /**
  * Knows the realm's endpoints. At start-up it reads the discovery document once; when
- * Keycloak cannot be reached it serves the derived endpoints and retries in the background,
- * so start-up never waits for Keycloak.
+ * Keycloak cannot be reached it serves the derived endpoints and retries in the background:
+ * start-up waits at most one HTTP timeout for it (a refused connection fails at once).
  */
 @Injectable()
 export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
