@@ -220,6 +220,29 @@ describe('TokenVerifier', () => {
       expect(lookups).toBe(2);
     });
 
+    it('forgets cached principals when the expected issuer changes (discovery answered late)', async () => {
+      const endpoints = { ...deriveEndpoints(ISSUER) };
+      const settings = new AuthSettings({
+        serverUrl: 'http://kc.test',
+        realm: 'demo',
+        clientId: 'nest-api',
+      });
+      const pair = await generateKeyPair('RS256');
+      const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+      const late = new TokenVerifier(
+        settings,
+        new LocalKeySource(createLocalJWKSet({ keys: [jwk] })),
+        { endpoints } as unknown as OidcDiscoveryService,
+      );
+      const token = await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT' })
+        .sign(pair.privateKey);
+      expect(await codeOf(late.verify(token))).toBe('accepted');
+
+      Object.assign(endpoints, { issuer: 'https://sso.example.com/realms/demo' });
+      expect(await codeOf(late.verify(token))).toBe(AuthErrorCode.InvalidIssuer);
+    });
+
     it('never caches a refusal', async () => {
       const token = await sign(claims({ aud: 'someone-else' }));
       expect(await codeOf(verifier.verify(token))).toBe(AuthErrorCode.InvalidAudience);

@@ -18,6 +18,8 @@ export class TokenVerifier {
   private readonly cache: VerifiedTokenCache;
   /** Counts key removals, so a verification that raced one is not cached afterwards. */
   private keyRemovals = 0;
+  /** The issuer the cached principals were verified against. */
+  private cacheIssuer?: string;
 
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
@@ -40,6 +42,12 @@ export class TokenVerifier {
    * before is answered from the cache until the earlier of its `exp` and the cache's max age.
    */
   async verify(token: string): Promise<AuthPrincipal> {
+    // Principals verified against another issuer (derived, before discovery answered) go.
+    const issuer = this.discovery.endpoints.issuer;
+    if (issuer !== this.cacheIssuer) {
+      this.cache.clear();
+      this.cacheIssuer = issuer;
+    }
     const cached = this.cache.get(token);
     if (cached) return cached;
     const removalsBefore = this.keyRemovals;
