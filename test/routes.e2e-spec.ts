@@ -1,21 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { KeycloakStandIn } from './support/keycloak-stand-in.js';
+import { ROUTE_TABLE, type Caller } from './support/route-table.js';
 import { createTestApp } from './support/test-app.js';
-
-type Caller = 'alice' | 'bob' | 'carol' | 'service' | 'anonymous';
-
-/** Route × caller → status: alice is api-admin, bob api-read, carol no role, service api-read. */
-const TABLE: Array<[string, string, Record<Caller, number>]> = [
-  ['GET', '/health', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 200 }],
-  ['GET', '/health/ready', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 200 }],
-  ['GET', '/me', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 401 }],
-  ['GET', '/items', { alice: 200, bob: 200, carol: 403, service: 200, anonymous: 401 }],
-  ['GET', '/items/1', { alice: 200, bob: 200, carol: 403, service: 200, anonymous: 401 }],
-  ['POST', '/items', { alice: 201, bob: 403, carol: 403, service: 403, anonymous: 401 }],
-  ['DELETE', '/items/:new', { alice: 204, bob: 403, carol: 403, service: 403, anonymous: 401 }],
-  ['GET', '/admin/users', { alice: 200, bob: 403, carol: 403, service: 403, anonymous: 401 }],
-];
 
 describe('routes × callers (Keycloak stand-in)', () => {
   let keycloak: KeycloakStandIn;
@@ -55,7 +42,7 @@ describe('routes × callers (Keycloak stand-in)', () => {
     return path.replace(':new', String((body as { id: number }).id));
   }
 
-  const rows = TABLE.flatMap(([method, path, expected]) =>
+  const rows = ROUTE_TABLE.flatMap(([method, path, expected]) =>
     (Object.keys(expected) as Caller[]).map(
       (caller) => [method, path, caller, expected[caller]] as const,
     ),

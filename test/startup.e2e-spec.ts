@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort, started } from './support/child-app.js';
 import { KeycloakStandIn } from './support/keycloak-stand-in.js';
 
 // These tests run the built app (`npm test` builds first), as `npm run start:prod` does.
@@ -84,26 +84,3 @@ describe('start-up of the built app', () => {
     });
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** Resolves when the app logs that it listens; rejects with its output if it exits first. */
-function started(child: ChildProcess): Promise<void> {
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Nest application successfully started')) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`app exited with ${code}:\n${output}`)));
-  });
-}

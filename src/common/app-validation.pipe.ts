@@ -14,7 +14,8 @@ export class AppValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (depthExceeds(value, MAX_BODY_DEPTH)) {
+    // Custom decorators (@CurrentUser) hand over server-built objects, not client input.
+    if (metadata.type !== 'custom' && depthExceeds(value, MAX_BODY_DEPTH)) {
       throw new BadRequestException(`Request ${metadata.type} is nested too deeply`);
     }
     return super.transform(value, metadata);

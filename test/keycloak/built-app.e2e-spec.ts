@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort, started } from '../support/child-app.js';
 import {
   API_CLIENT_SECRET,
   KEYCLOAK_URL,
@@ -78,26 +78,3 @@ describe('the built app against the real Keycloak', () => {
     );
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** Resolves when the app logs that it listens; rejects with its output if it exits first. */
-function started(app: ChildProcess): Promise<void> {
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Nest application successfully started')) resolve();
-    };
-    app.stdout?.on('data', onData);
-    app.stderr?.on('data', onData);
-    app.once('exit', (code) => reject(new Error(`app exited with ${code}:\n${output}`)));
-  });
-}

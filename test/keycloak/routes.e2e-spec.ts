@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { call, startApp, type Method } from './support/api.js';
+import { ROUTE_TABLE, type Caller } from '../support/route-table.js';
+import { call, startApp } from './support/api.js';
 import {
   API_CLIENT_ID,
   DEMO_USERS,
@@ -8,24 +9,6 @@ import {
   serviceAccountToken,
   userTokens,
 } from './support/keycloak.js';
-
-type Caller = 'alice' | 'bob' | 'carol' | 'service' | 'anonymous';
-
-/**
- * Route × caller → status with tokens the real Keycloak issued: alice is api-admin, bob
- * api-read, carol has no API role, the nest-api service account has api-read.
- * Same table as test/routes.e2e-spec.ts (which runs against the stand-in).
- */
-const TABLE: Array<[Method, string, Record<Caller, number>]> = [
-  ['GET', '/health', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 200 }],
-  ['GET', '/health/ready', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 200 }],
-  ['GET', '/me', { alice: 200, bob: 200, carol: 200, service: 200, anonymous: 401 }],
-  ['GET', '/items', { alice: 200, bob: 200, carol: 403, service: 200, anonymous: 401 }],
-  ['GET', '/items/1', { alice: 200, bob: 200, carol: 403, service: 200, anonymous: 401 }],
-  ['POST', '/items', { alice: 201, bob: 403, carol: 403, service: 403, anonymous: 401 }],
-  ['DELETE', '/items/:new', { alice: 204, bob: 403, carol: 403, service: 403, anonymous: 401 }],
-  ['GET', '/admin/users', { alice: 200, bob: 403, carol: 403, service: 403, anonymous: 401 }],
-];
 
 /** What each refusal says: the message and the RFC 6750 header. */
 const REFUSALS: Record<string, { message: string; header: string }> = {
@@ -90,7 +73,7 @@ describe('routes × callers (real Keycloak)', () => {
     return path.replace(':new', String((body as { id: number }).id));
   }
 
-  const rows = TABLE.flatMap(([method, path, expected]) =>
+  const rows = ROUTE_TABLE.flatMap(([method, path, expected]) =>
     (Object.keys(expected) as Caller[]).map(
       (caller) => [method, path, caller, expected[caller]] as const,
     ),

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import type { Method } from '../../support/route-table.js';
 import { createTestApp } from '../../support/test-app.js';
 import { keycloakTarget, KEYCLOAK_URL } from './keycloak.js';
 
@@ -11,7 +12,7 @@ export function startApp(
   return createTestApp(keycloakTarget(keycloakUrl), { env });
 }
 
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type { Method } from '../../support/route-table.js';
 
 /** One request to the app under test, with a bearer token when given. */
 export function call(
