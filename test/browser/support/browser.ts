@@ -42,6 +42,8 @@ export class BrowserSession {
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
       headless: true,
+      // Fail inside the hook's 60 s rather than wait on a browser that never comes up.
+      timeout: 30_000,
     });
     return new BrowserSession(browser);
   }
