@@ -1,10 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-
-/** Line the Nest app logs once it listens. */
-const STARTED = 'Nest application successfully started';
+import { freePort, LISTENING_LINE as STARTED } from '../test/support/child-app.js';
 /** Variables the bench sets itself; any inherited value is dropped so the shell cannot skew a run. */
 const OWNED_VARIABLES =
   /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|PORT$|TRUST_PROXY$)/;
@@ -157,18 +154,5 @@ function waitForStart(child: ChildProcess, timeoutMs: number): Promise<void> {
     }
     child.stdout?.on('data', onData);
     child.once('exit', onExit);
-  });
-}
-
-/** A port free on 127.0.0.1 right now (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
   });
 }

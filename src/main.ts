@@ -18,15 +18,29 @@ function checkEnvironment(): number {
   }
 }
 
+/** Logged once the HTTP server accepts connections. */
+const LISTENING_MESSAGE = 'API listening on port';
+
 async function bootstrap(): Promise<void> {
   const port = checkEnvironment();
   // Loaded after the check, so a bad environment fails fast without loading the framework.
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('./app.module.js');
   const { configureApp } = await import('./app.setup.js');
+  const { Logger } = await import('@nestjs/common');
   const app = await NestFactory.create(AppModule);
   configureApp(app);
-  await app.listen(port);
+  try {
+    await app.listen(port);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    process.stderr.write(`Cannot listen: port ${port} is already in use (set PORT)\n`);
+    await app.close();
+    process.exit(1);
+  }
+  // Nest's "successfully started" comes from init(), before the socket is bound; scripts and
+  // tests wait for this line, printed once connections are accepted.
+  new Logger('Bootstrap').log(`${LISTENING_MESSAGE} ${port}`);
 }
 
 void bootstrap();

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { freePort, started } from './support/child-app.js';
 import { KeycloakStandIn } from './support/keycloak-stand-in.js';
 
@@ -83,4 +84,28 @@ describe('start-up of the built app', () => {
       });
     });
   });
+
+  it('stops with one line and exit code 1 when its port is already taken', async () => {
+    const keycloak = await KeycloakStandIn.start();
+    const holder = createServer().listen(0); // all interfaces, like the app
+    await once(holder, 'listening');
+    const { port } = holder.address() as { port: number };
+    try {
+      const child = spawn(process.execPath, [MAIN], {
+        env: { ...BASE_ENV, PORT: String(port), KEYCLOAK_URL: keycloak.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(1);
+      // Nest logs the listen error first; ours is the last line, the one a person acts on.
+      expect(stderr.trim().split('\n').at(-1)).toBe(
+        `Cannot listen: port ${port} is already in use (set PORT)`,
+      );
+    } finally {
+      holder.close();
+      await keycloak.stop();
+    }
+  }, 30_000);
 });

@@ -7,6 +7,7 @@ import {
   SPA_URL,
   startApi,
   startSpa,
+  startTogether,
   stopAll,
   type ChildService,
 } from './support/processes.js';
@@ -70,13 +71,14 @@ describe(SUITE, () => {
 
   beforeAll(async () => {
     await requireKeycloak();
-    [api, spa, foreignSpa] = await Promise.all([startApi(), startSpa(5173), startSpa(5174)]);
+    [api, spa, foreignSpa] = await startTogether(startApi(), startSpa(5173), startSpa(5174));
     session = await BrowserSession.launch();
     token = await passwordGrantToken('bob');
   });
 
   afterEach(async () => {
-    await session.finishTest('cors', currentTestTitle(SUITE));
+    // Undefined when beforeAll failed: jest reports that failure, not a TypeError here.
+    await session?.finishTest('cors', currentTestTitle(SUITE));
   });
 
   afterAll(async () => {

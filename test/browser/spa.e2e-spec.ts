@@ -13,6 +13,7 @@ import {
   SPA_URL,
   startApi,
   startSpa,
+  startTogether,
   stopAll,
   type ChildService,
 } from './support/processes.js';
@@ -48,12 +49,13 @@ describe(SUITE, () => {
 
   beforeAll(async () => {
     await requireKeycloak();
-    [api, spa] = await Promise.all([startApi(), startSpa(5173)]);
+    [api, spa] = await startTogether(startApi(), startSpa(5173));
     session = await BrowserSession.launch();
   });
 
   afterEach(async () => {
-    await session.finishTest('spa', currentTestTitle(SUITE));
+    // Undefined when beforeAll failed: jest reports that failure, not a TypeError here.
+    await session?.finishTest('spa', currentTestTitle(SUITE));
   });
 
   afterAll(async () => {

@@ -68,7 +68,8 @@ describe(SUITE, () => {
   });
 
   afterEach(async () => {
-    await session.finishTest('swagger', currentTestTitle(SUITE));
+    // Undefined when beforeAll failed: jest reports that failure, not a TypeError here.
+    await session?.finishTest('swagger', currentTestTitle(SUITE));
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { LISTENING_LINE } from '../../support/child-app.js';
 
 /** Where the browser tests expect each piece; Keycloak's client only allows these origins. */
 export const API_URL = 'http://localhost:8000';
@@ -23,7 +24,10 @@ export class ChildService {
     private readonly child: ChildProcess,
   ) {}
 
-  /** Spawns `node <args>` from the project root and resolves once `readyLine` is printed. */
+  /**
+   * Spawns `node <args>` from the project root and resolves once `readyLine` is printed. A child
+   * that exits first or is not ready within 25 s is stopped, and the start rejects.
+   */
   static async start(
     name: string,
     args: string[],
@@ -39,7 +43,12 @@ export class ChildService {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ChildService(name, child);
-    await service.printed(readyLine);
+    try {
+      await service.printed(readyLine, 25_000);
+    } catch (error) {
+      await service.stop();
+      throw error;
+    }
     return service;
   }
 
@@ -57,21 +66,29 @@ export class ChildService {
     clearTimeout(timer);
   }
 
-  /** Resolves when the child prints `line`; rejects with its output if it exits first. */
-  private printed(line: string): Promise<void> {
+  /** Resolves when the child prints `line`; rejects with its output if it exits first or times out. */
+  private printed(line: string, timeoutMs: number): Promise<void> {
     let output = '';
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${this.name} not ready within ${timeoutMs} ms:\n${output}`)),
+        timeoutMs,
+      );
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        if (output.includes(line)) resolve();
+        if (output.includes(line)) {
+          clearTimeout(timer);
+          resolve();
+        }
       };
       this.child.stdout?.on('data', onData);
       this.child.stderr?.on('data', onData);
-      this.child.once('exit', (code, signal) =>
+      this.child.once('exit', (code, signal) => {
+        clearTimeout(timer);
         reject(
           new Error(`${this.name} exited (${code ?? signal}) before it was ready:\n${output}`),
-        ),
-      );
+        );
+      });
     });
   }
 }
@@ -87,17 +104,20 @@ export async function requireKeycloak(): Promise<void> {
   }
 }
 
-/** The built API (`node dist/main.js`) on :8000 with `.env`'s settings; ready when it listens. */
+/**
+ * The built API (`node dist/main.js`) on :8000 with `.env`'s settings; ready when it listens and
+ * /health/ready says the realm's keys are loaded. Stopped again if either check fails.
+ */
 export async function startApi(): Promise<ChildService> {
-  const api = await ChildService.start(
-    'API (node dist/main.js)',
-    ['dist/main.js'],
-    'Nest application successfully started',
-  );
-  const ready = await fetch(`${API_URL}/health/ready`);
-  if (ready.status !== 200) {
+  const api = await ChildService.start('API (node dist/main.js)', ['dist/main.js'], LISTENING_LINE);
+  try {
+    const ready = await fetch(`${API_URL}/health/ready`);
+    if (ready.status !== 200) {
+      throw new Error(`${API_URL}/health/ready answered ${ready.status}: signing keys not loaded`);
+    }
+  } catch (error) {
     await api.stop();
-    throw new Error(`${API_URL}/health/ready answered ${ready.status}: signing keys not loaded`);
+    throw error;
   }
   return api;
 }
@@ -110,6 +130,22 @@ export function startSpa(port: number): Promise<ChildService> {
     `SPA example on http://localhost:${port}`,
     { SPA_PORT: String(port), API_URL, KEYCLOAK_URL },
   );
+}
+
+/**
+ * Starts services side by side. If any start fails, the ones that did start are stopped before
+ * the first failure is rethrown, so no child outlives a failed `beforeAll`.
+ */
+export async function startTogether(...starts: Promise<ChildService>[]): Promise<ChildService[]> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed === undefined) {
+    return results.map((result) => (result as PromiseFulfilledResult<ChildService>).value);
+  }
+  await stopAll(
+    ...results.map((result) => (result.status === 'fulfilled' ? result.value : undefined)),
+  );
+  throw failed.reason;
 }
 
 /** Stops every started service by PID, whatever happened to the others. */
