@@ -28,7 +28,8 @@ class LocalKeySource extends KeySource {
   status(): KeySourceStatus {
     return { ready: true, keyCount: 1, fetchedAt: 0, lastFetchFailed: false };
   }
-  onKeysRemoved(): void {}
+  // No refetches here, so nothing is ever removed.
+  onKeysRemoved(_listener: (kids: readonly string[]) => void): void {}
 }
 
 let privateKey: CryptoKey;
