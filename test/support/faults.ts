@@ -21,6 +21,7 @@ interface Closable {
 export class FaultInjector {
   private readonly faults = new Map<StandInEndpoint, { fault: Fault; remaining: number }>();
   private readonly sleepers = new Set<(completed: boolean) => void>();
+  private readonly sleepWatchers: Array<() => void> = [];
 
   /** Applies the fault to the next `times` requests of the endpoint. */
   failNext(endpoint: StandInEndpoint, fault: Fault, times = 1): void {
@@ -57,7 +58,13 @@ export class FaultInjector {
       const timer = setTimeout(() => wake(true), ms);
       this.sleepers.add(wake);
       response.once('close', () => wake(false));
+      this.sleepWatchers.splice(0).forEach((notify) => notify());
     });
+  }
+
+  /** Resolves when the next request starts its injected delay: an event to await, not a sleep. */
+  nextSleep(): Promise<void> {
+    return new Promise((resolve) => this.sleepWatchers.push(resolve));
   }
 
   /** Ends every pending delay at once. */

@@ -150,6 +150,11 @@ export class KeycloakStandIn {
     this.faults.set(endpoint, fault);
   }
 
+  /** Resolves when the next request held by a `delayMs` fault has arrived and is waiting. */
+  delayedRequest(): Promise<void> {
+    return this.faults.nextSleep();
+  }
+
   /** Removes all injected faults. */
   clearFaults(): void {
     this.faults.clear();
