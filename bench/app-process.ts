@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { freePort, LISTENING_LINE as STARTED } from '../test/support/child-app.js';
+import { freePort, LISTENING_LINE, waitForLine } from '../test/support/child-app.js';
 /** Variables the bench sets itself; any inherited value is dropped so the shell cannot skew a run. */
 const OWNED_VARIABLES =
   /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|PORT$|TRUST_PROXY$)/;
@@ -73,14 +73,12 @@ export class AppProcess {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     try {
-      await waitForStart(child, options.startTimeoutMs ?? 30_000);
+      await waitForLine(child, LISTENING_LINE, options.startTimeoutMs ?? 30_000, options.name);
     } catch (error) {
       await app.stop();
-      const tail = (await readFile(options.logFile, 'utf8').catch(() => '')).slice(-2000);
-      throw new Error(
-        `${options.name}: ${(error as Error).message}\n--- ${options.logFile} ---\n${tail}`,
-        { cause: error },
-      );
+      throw new Error(`${(error as Error).message}\n(full log: ${options.logFile})`, {
+        cause: error,
+      });
     }
     return app;
   }
@@ -129,30 +127,4 @@ function signal(pid: number, name: NodeJS.Signals): void {
   } catch {
     // already gone
   }
-}
-
-/** Resolves on the start line in stdout; rejects on exit or after the timeout. */
-function waitForStart(child: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer): void => {
-      seen = (seen + chunk.toString('utf8')).slice(-4096);
-      if (seen.includes(STARTED)) finish();
-    };
-    const onExit = (code: number | null, sig: NodeJS.Signals | null): void =>
-      finish(new Error(`exited before starting (code ${code}, signal ${sig})`));
-    const timer = setTimeout(
-      () => finish(new Error(`no "${STARTED}" within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    function finish(error?: Error): void {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve();
-    }
-    child.stdout?.on('data', onData);
-    child.once('exit', onExit);
-  });
 }

@@ -19,28 +19,43 @@ export async function freePort(): Promise<number> {
 export const LISTENING_LINE = 'API listening on port';
 
 /**
- * Resolves when the built app logs that it listens; rejects with its output if it exits first
- * or has not listened within `timeoutMs` (the caller stops the child).
+ * Resolves when the child prints `line` on stdout or stderr; rejects with the tail of its
+ * output if it exits first or has not printed it within `timeoutMs` (the caller stops it).
+ * Its listeners come off either way, so a long-lived child's output is not kept.
  */
-export function started(child: ChildProcess, timeoutMs = 25_000): Promise<void> {
-  let output = '';
+export function waitForLine(
+  child: ChildProcess,
+  line: string,
+  timeoutMs: number,
+  name = 'app',
+): Promise<void> {
   return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-4096);
+      if (output.includes(line)) finish();
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
+      finish(`${name} exited (${code ?? signal}) before it printed "${line}"`);
     const timer = setTimeout(
-      () => reject(new Error(`app did not listen within ${timeoutMs} ms:\n${output}`)),
+      () => finish(`${name} did not print "${line}" within ${timeoutMs} ms`),
       timeoutMs,
     );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(LISTENING_LINE)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
+    function finish(failure?: string): void {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      if (failure === undefined) resolve();
+      else reject(new Error(`${failure}:\n${output}`));
+    }
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`app exited with ${code ?? signal}:\n${output}`));
-    });
+    child.once('exit', onExit);
   });
+}
+
+/** Resolves when the built app logs that it listens (see waitForLine). */
+export function started(child: ChildProcess, timeoutMs = 25_000): Promise<void> {
+  return waitForLine(child, LISTENING_LINE, timeoutMs);
 }

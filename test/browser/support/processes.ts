@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { LISTENING_LINE } from '../../support/child-app.js';
+import { LISTENING_LINE, waitForLine } from '../../support/child-app.js';
 
 /** Where the browser tests expect each piece; Keycloak's client only allows these origins. */
 export const API_URL = 'http://localhost:8000';
@@ -44,7 +44,7 @@ export class ChildService {
     });
     const service = new ChildService(name, child);
     try {
-      await service.printed(readyLine, 25_000);
+      await waitForLine(child, readyLine, 25_000, name);
     } catch (error) {
       await service.stop();
       throw error;
@@ -64,32 +64,6 @@ export class ChildService {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
-  }
-
-  /** Resolves when the child prints `line`; rejects with its output if it exits first or times out. */
-  private printed(line: string, timeoutMs: number): Promise<void> {
-    let output = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${this.name} not ready within ${timeoutMs} ms:\n${output}`)),
-        timeoutMs,
-      );
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes(line)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      this.child.stdout?.on('data', onData);
-      this.child.stderr?.on('data', onData);
-      this.child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(
-          new Error(`${this.name} exited (${code ?? signal}) before it was ready:\n${output}`),
-        );
-      });
-    });
   }
 }
 
