@@ -5,8 +5,10 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/nest-keycloak-auth/package.json ./packages/nest-keycloak-auth/
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY tsconfig.base.json tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY packages/nest-keycloak-auth ./packages/nest-keycloak-auth
 COPY src ./src
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
@@ -18,6 +20,9 @@ WORKDIR /app
 # Files stay root-owned (read-only for the app); the process runs as the image's non-root user.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
+# node_modules/nest-keycloak-auth links to the workspace package: its manifest and build.
+COPY --from=build /app/packages/nest-keycloak-auth/package.json ./packages/nest-keycloak-auth/package.json
+COPY --from=build /app/packages/nest-keycloak-auth/dist ./packages/nest-keycloak-auth/dist
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 8000

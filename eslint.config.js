@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'dist-bench/', 'coverage/', '.cache/', 'node_modules/', 'examples/**/dist/'],
+    ignores: ['**/dist/', 'dist-bench/', 'coverage/', '.cache/', '**/node_modules/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -37,7 +37,34 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
+    // The app, the bench and the examples use the library as another service would: by its
+    // package name and published entry points only.
+    ignores: ['packages/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'nest-keycloak-auth/*',
+                '!nest-keycloak-auth/testing',
+                '!nest-keycloak-auth/swagger',
+              ],
+              message:
+                'Import nest-keycloak-auth by its entry points: ".", "./testing" or "./swagger".',
+            },
+            {
+              group: ['**/packages/**'],
+              message: 'Import the library by its package name, not by a path into packages/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',
       // supertest types response bodies and Nest's getHttpServer() as `any` by design.

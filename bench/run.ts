@@ -27,7 +27,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
-import { KeycloakStandIn } from '../test/support/keycloak-stand-in.js';
+import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { AppProcess, type AppOptions } from './app-process.js';
 import { combine, load, type LoadSample } from './load.js';
 import {

@@ -2,40 +2,25 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module.js';
-import { AuthModule } from './auth/index.js';
+import { AuthModule, type AuthModuleOptions } from 'nest-keycloak-auth';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { RequestParseErrorFilter } from './common/request-parse-error.filter.js';
 import { appConfig } from './config/app.config.js';
-import { keycloakConfig, type KeycloakConfig } from './config/keycloak.config.js';
+import { keycloakConfig } from './config/keycloak.config.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
 import { MeModule } from './me/me.module.js';
 
 /**
- * The API: AuthModule fed from the validated `keycloak` config, the feature modules, and the
- * app-wide validation pipe and request-parsing error filter.
+ * The API: AuthModule fed from the validated `keycloak` config (the environment, read by the
+ * library), the feature modules, and the app-wide validation pipe and request-parsing filter.
  */
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, load: [keycloakConfig, appConfig] }),
     AuthModule.forRootAsync({
       inject: [keycloakConfig.KEY],
-      useFactory: (kc: KeycloakConfig) => ({
-        serverUrl: kc.url,
-        realm: kc.realm,
-        clientId: kc.clientId,
-        clientSecret: kc.clientSecret,
-        audiences: kc.audiences,
-        algorithms: kc.algorithms,
-        clockToleranceSeconds: kc.clockToleranceSeconds,
-        jwksCooldownSeconds: kc.jwksCooldownSeconds,
-        httpTimeoutMs: kc.httpTimeoutMs,
-        introspectionTimeoutMs: kc.introspectionTimeoutMs,
-        introspectionCacheTtlSeconds: kc.introspectionCacheTtlSeconds,
-        tokenCacheMaxEntries: kc.tokenCacheMaxEntries,
-        tokenCacheMaxAgeSeconds: kc.tokenCacheMaxAgeSeconds,
-        discovery: kc.discovery,
-      }),
+      useFactory: (options: AuthModuleOptions) => options,
     }),
     HealthModule,
     MeModule,

@@ -2,14 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import { OidcDiscoveryService } from 'nest-keycloak-auth';
 import {
   documentAuth,
   OAUTH2_SCHEME,
   oauth2Scheme,
-  OidcDiscoveryService,
   swaggerLoginOptions,
   withOAuth2Endpoints,
-} from './auth/index.js';
+} from 'nest-keycloak-auth/swagger';
 import { appConfig, type AppConfig } from './config/app.config.js';
 
 /**

@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { OidcDiscoveryService } from '../src/auth/index.js';
-import { discoveryDocument } from './support/discovery-document.js';
-import { KeycloakStandIn } from './support/keycloak-stand-in.js';
+import { OidcDiscoveryService } from 'nest-keycloak-auth';
+import { discoveryDocument, KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { createTestApp } from './support/test-app.js';
 
 interface OAuth2Flow {

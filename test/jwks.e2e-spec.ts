@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { KeycloakStandIn } from './support/keycloak-stand-in.js';
+import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { createTestApp } from './support/test-app.js';
 
 describe('signing keys: rotation, floods and outages (Keycloak stand-in)', () => {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { KeycloakStandIn } from './support/keycloak-stand-in.js';
+import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { createTestApp } from './support/test-app.js';
 
 /** What a client sends that cannot be parsed gets a fixed 4xx, never a parser's text or a 500. */

@@ -7,8 +7,8 @@ import {
   forgeHs256WithPublicKey,
   forgeWithForeignKey,
   tamperPayload,
-} from './support/forged-tokens.js';
-import { KeycloakStandIn } from './support/keycloak-stand-in.js';
+  KeycloakStandIn,
+} from 'nest-keycloak-auth/testing';
 import { createTestApp } from './support/test-app.js';
 
 const CONCURRENCY = 50;

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { freePort, started } from './support/child-app.js';
-import { KeycloakStandIn } from './support/keycloak-stand-in.js';
+import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 
 // These tests run the built app (`npm test` builds first), as `npm run start:prod` does.
 const MAIN = 'dist/main.js';

@@ -5,22 +5,27 @@ import {
   forgeHs256WithPublicKey,
   forgeWithForeignKey,
   tamperPayload,
-} from './support/forged-tokens.js';
-import { KeycloakStandIn } from './support/keycloak-stand-in.js';
+  KeycloakStandIn,
+} from 'nest-keycloak-auth/testing';
 import { createTestApp } from './support/test-app.js';
 
 /** Collects every log line, so tests can prove no token is ever logged. */
 class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
   log(message: unknown): void {
-    this.lines.push(String(message));
+    this.lines.push(asLine(message));
   }
   error(message: unknown): void {
-    this.lines.push(String(message));
+    this.lines.push(asLine(message));
   }
   warn(message: unknown): void {
-    this.lines.push(String(message));
+    this.lines.push(asLine(message));
   }
+}
+
+/** The library logs fields; a JSON logger would write them as this line. */
+function asLine(message: unknown): string {
+  return typeof message === 'string' ? message : JSON.stringify(message);
 }
 
 describe('token rejections (Keycloak stand-in)', () => {

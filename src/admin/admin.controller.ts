@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/index.js';
+import { Roles } from 'nest-keycloak-auth';
 import { ListUsersQuery } from './dto/list-users.query.js';
 import { RealmUserDto } from './dto/realm-user.dto.js';
 import { KeycloakAdminService } from './keycloak-admin.service.js';

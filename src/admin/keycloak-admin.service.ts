@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { BadGatewayException, Inject, Injectable, Logger } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
-import { AuthSettings, ServiceTokenClient } from '../auth/index.js';
+import { KeycloakRealm, ServiceTokenClient } from 'nest-keycloak-auth';
 import type { RealmUserDto } from './dto/realm-user.dto.js';
 
 /** Reads the realm's users from Keycloak's Admin REST API with the service-account token. */
@@ -10,7 +10,7 @@ export class KeycloakAdminService {
   private readonly logger = new Logger('KeycloakAdmin');
 
   constructor(
-    @Inject(AuthSettings) private readonly settings: AuthSettings,
+    @Inject(KeycloakRealm) private readonly keycloak: KeycloakRealm,
     @Inject(HttpService) private readonly http: HttpService,
     @Inject(ServiceTokenClient) private readonly serviceToken: ServiceTokenClient,
   ) {}
@@ -18,14 +18,14 @@ export class KeycloakAdminService {
   /** One page of users; 502 when Keycloak fails or answers something unexpected. */
   async listUsers(first: number, max: number): Promise<RealmUserDto[]> {
     const token = await this.serviceToken.getToken();
-    const url = `${this.settings.serverUrl}/admin/realms/${encodeURIComponent(this.settings.realm)}/users`;
+    const url = this.keycloak.adminUrl('/users');
     let data: unknown;
     try {
       ({ data } = await firstValueFrom(
         this.http.get<unknown>(url, {
           params: { first, max, briefRepresentation: true },
           headers: { Authorization: `Bearer ${token}` },
-          timeout: this.settings.httpTimeoutMs,
+          timeout: this.keycloak.httpTimeoutMs,
         }),
       ));
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { KeySource, Public } from '../auth/index.js';
+import { KeySource, Public } from 'nest-keycloak-auth';
 
 /** Liveness and readiness for orchestrators. */
 @ApiTags('health')

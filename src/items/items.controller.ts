@@ -13,7 +13,7 @@ import {
   RequireActiveToken,
   Roles,
   type AuthPrincipal,
-} from '../auth/index.js';
+} from 'nest-keycloak-auth';
 import { CreateItemDto } from './dto/create-item.dto.js';
 import { ItemId } from './item-id.decorator.js';
 import { Item } from './item.entity.js';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthPrincipal } from '../auth/index.js';
+import { CurrentUser, type AuthPrincipal } from 'nest-keycloak-auth';
 import { MeDto } from './me.dto.js';
 
 /** The caller's own identity; any valid token. */

@@ -42,6 +42,10 @@ export async function createTestApp(
     CORS_ORIGINS: 'http://localhost:3000,http://localhost:5173',
     // Empty means "default": an earlier app's settings never leak into this one.
     KEYCLOAK_DISCOVERY: '',
+    KEYCLOAK_DISCOVERY_RETRY_SECONDS: '',
+    KEYCLOAK_ISSUER: '',
+    KEYCLOAK_ALLOW_HTTP: '',
+    JWKS_MAX_AGE_SECONDS: '',
     KEYCLOAK_HTTP_TIMEOUT_MS: '',
     INTROSPECTION_CACHE_TTL_SECONDS: '',
     TOKEN_CACHE_MAX_ENTRIES: '',

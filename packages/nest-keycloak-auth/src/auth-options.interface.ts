@@ -1,0 +1,43 @@
+/**
+ * Options of `AuthModule.forRoot` / `forRootAsync`. Each can also come from the environment
+ * through `authOptionsFromEnv()`; the variable, default and range of each are in `AUTH_ENVIRONMENT`.
+ */
+export interface AuthModuleOptions {
+  /** Keycloak base URL used for back-channel calls, e.g. `http://localhost:8080`. */
+  serverUrl: string;
+  /** Realm whose tokens this API accepts (letters, digits, `.`, `_`, `-`). */
+  realm: string;
+  /** This API's client id; its client roles become `principal.clientRoles`. */
+  clientId: string;
+  /** Confidential client secret, needed for introspection and service-account tokens. @default '' */
+  clientSecret?: string;
+  /**
+   * The issuer tokens must carry. When set, discovery must report exactly it (else tokens are
+   * refused), so `serverUrl` may be an internal address. @default the discovered issuer
+   */
+  issuer?: string;
+  /** A token must name one of these in `aud`. @default [clientId] */
+  audiences?: string[];
+  /** Allow-list of asymmetric signing algorithms. @default ['RS256'] */
+  algorithms?: string[];
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds (0 to 300). @default 30 */
+  clockToleranceSeconds?: number;
+  /** Minimum time between two JWKS fetches triggered by unknown `kid`s (0 to 3600). @default 30 */
+  jwksCooldownSeconds?: number;
+  /** Age after which cached keys are refreshed in the background (0 to 86400). @default 600 */
+  jwksMaxAgeSeconds?: number;
+  /** Timeout of discovery, JWKS, token and admin requests to Keycloak, in ms (100 to 60000). @default 5000 */
+  httpTimeoutMs?: number;
+  /** Timeout of one introspection request, in ms (100 to 60000). @default 3000 */
+  introspectionTimeoutMs?: number;
+  /** Verified tokens remembered (LRU) so a repeat skips the signature check; 0 disables. @default 10000 */
+  tokenCacheMaxEntries?: number;
+  /** Longest time a verified token is remembered (never past its `exp`), in seconds. @default 60 */
+  tokenCacheMaxAgeSeconds?: number;
+  /** How long an `active: true` introspection answer is reused (never past `exp`); 0 disables. @default 10 */
+  introspectionCacheTtlSeconds?: number;
+  /** Read endpoints from the realm's discovery document (else derive them). @default true */
+  discovery?: boolean;
+  /** How often discovery is retried in the background while Keycloak is unreachable (1 to 3600). @default 30 */
+  discoveryRetrySeconds?: number;
+}

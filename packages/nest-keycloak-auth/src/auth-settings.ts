@@ -1,0 +1,134 @@
+import { SUPPORTED_ALGORITHMS } from './auth.constants.js';
+import type { AuthModuleOptions } from './auth-options.interface.js';
+import { optionSpec } from './auth-option-table.js';
+import { AuthConfigError } from './errors/auth-config.error.js';
+
+type IntegerOption = {
+  [K in keyof AuthModuleOptions]-?: NonNullable<AuthModuleOptions[K]> extends number ? K : never;
+}[keyof AuthModuleOptions];
+
+/**
+ * AuthModule options with defaults filled in and checked against `AUTH_ENVIRONMENT`, the one
+ * table of defaults and ranges. Mistakes throw here, when the module is built, before any
+ * request or network call. Internal: the app reads the narrow `KeycloakRealm` view instead.
+ */
+export class AuthSettings {
+  readonly serverUrl: string;
+  readonly realm: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The pinned issuer, or undefined to take the discovered one. */
+  readonly issuer?: string;
+  readonly audiences: readonly string[];
+  readonly algorithms: readonly string[];
+  readonly clockToleranceSeconds: number;
+  readonly jwksCooldownMs: number;
+  readonly jwksMaxAgeMs: number;
+  readonly httpTimeoutMs: number;
+  readonly introspectionTimeoutMs: number;
+  readonly discovery: boolean;
+  readonly tokenCacheMaxEntries: number;
+  readonly introspectionCacheTtlMs: number;
+  readonly tokenCacheMaxAgeMs: number;
+  readonly discoveryRetryMs: number;
+  /** `{serverUrl}/realms/{realm}`: the issuer until discovery says otherwise. */
+  readonly realmUrl: string;
+
+  constructor(options: AuthModuleOptions) {
+    this.serverUrl = requireHttpUrl('serverUrl', options.serverUrl).replace(/\/+$/, '');
+    this.realm = requireText(
+      'realm',
+      options.realm,
+      /^[\w.-]+$/,
+      'a realm name (letters, digits, . _ -)',
+    );
+    this.clientId = requireText(
+      'clientId',
+      options.clientId,
+      /^[\x21-\x7e]+$/,
+      'a client id (visible ASCII, no spaces)',
+    );
+    this.clientSecret = options.clientSecret ?? '';
+    this.issuer =
+      options.issuer === undefined ? undefined : requireHttpUrl('issuer', options.issuer);
+    this.audiences = options.audiences?.length
+      ? requireList('audiences', options.audiences, /^\S+$/)
+      : [this.clientId];
+    this.algorithms = requireAlgorithms(options.algorithms ?? ['RS256']);
+    const whole = (option: IntegerOption) => requireWhole(option, options[option]);
+    this.clockToleranceSeconds = whole('clockToleranceSeconds');
+    this.jwksCooldownMs = whole('jwksCooldownSeconds') * 1000;
+    this.jwksMaxAgeMs = whole('jwksMaxAgeSeconds') * 1000;
+    this.httpTimeoutMs = whole('httpTimeoutMs');
+    this.introspectionTimeoutMs = whole('introspectionTimeoutMs');
+    this.discovery = options.discovery ?? true;
+    this.introspectionCacheTtlMs = whole('introspectionCacheTtlSeconds') * 1000;
+    this.tokenCacheMaxEntries = whole('tokenCacheMaxEntries');
+    this.tokenCacheMaxAgeMs = whole('tokenCacheMaxAgeSeconds') * 1000;
+    this.discoveryRetryMs = whole('discoveryRetrySeconds') * 1000;
+    this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;
+  }
+}
+
+function refuse(option: keyof AuthModuleOptions, rule: string): AuthConfigError {
+  return new AuthConfigError(option, optionSpec(option).variable, rule);
+}
+
+function requireText(
+  option: keyof AuthModuleOptions,
+  value: string | undefined,
+  pattern: RegExp,
+  what: string,
+): string {
+  if (!value) throw refuse(option, 'is required');
+  if (!pattern.test(value)) throw refuse(option, `must be ${what}`);
+  return value;
+}
+
+function requireHttpUrl(option: 'serverUrl' | 'issuer', value: string | undefined): string {
+  const rule = 'must be an http(s) URL without credentials, such as http://localhost:8080';
+  if (!value) throw refuse(option, 'is required');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw refuse(option, rule);
+  }
+  // The URL appears in log lines: no user:password@ part.
+  if (!/^https?:\/\/[^/]/i.test(value) || url.username || url.password) {
+    throw refuse(option, rule);
+  }
+  return value;
+}
+
+function requireList(
+  option: keyof AuthModuleOptions,
+  values: readonly string[],
+  item: RegExp,
+): readonly string[] {
+  if (values.length === 0 || !values.every((value) => item.test(value))) {
+    throw refuse(option, 'must be a non-empty list of values without spaces');
+  }
+  return Object.freeze([...values]);
+}
+
+function requireAlgorithms(algorithms: readonly string[]): readonly string[] {
+  const supported: readonly string[] = SUPPORTED_ALGORITHMS;
+  const bad = algorithms.filter((alg) => !supported.includes(alg));
+  if (algorithms.length === 0 || bad.length > 0) {
+    throw refuse(
+      'algorithms',
+      `accepts only ${supported.join(', ')} (none and HS* are never accepted); refused: ${bad.join(', ') || '(empty list)'}`,
+    );
+  }
+  return Object.freeze([...algorithms]);
+}
+
+function requireWhole(option: IntegerOption, value: number | undefined): number {
+  const { min = 0, max = Number.MAX_SAFE_INTEGER, default: fallback } = optionSpec(option);
+  const result = value ?? Number(fallback);
+  if (!Number.isInteger(result) || result < min || result > max) {
+    throw refuse(option, `must be a whole number from ${min} to ${max}`);
+  }
+  return result;
+}

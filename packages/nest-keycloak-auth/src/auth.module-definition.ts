@@ -1,0 +1,48 @@
+import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { AuthModuleOptions } from './auth-options.interface.js';
+import { AuthErrorFilter } from './errors/auth-error.filter.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { RolesGuard } from './guards/roles.guard.js';
+import { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
+
+/** Options that shape the module itself, given next to the others (also to `forRootAsync`). */
+export interface AuthModuleExtras {
+  /** Make the module's services injectable everywhere. @default true */
+  isGlobal?: boolean;
+  /**
+   * Register JwtAuthGuard, RolesGuard (in that order), IntrospectionInterceptor and
+   * AuthErrorFilter app-wide. `false` leaves that to the app, so that a subclass of one of
+   * them is what runs. @default true
+   */
+  registerGlobally?: boolean;
+}
+
+/** The app-wide registrations `registerGlobally` adds. */
+const GLOBAL_PROVIDERS: Provider[] = [
+  { provide: APP_GUARD, useClass: JwtAuthGuard },
+  { provide: APP_GUARD, useClass: RolesGuard },
+  { provide: APP_INTERCEPTOR, useClass: IntrospectionInterceptor },
+  { provide: APP_FILTER, useClass: AuthErrorFilter },
+];
+
+/** `AuthModule.forRoot(options)` / `forRootAsync({ useFactory, inject })`, built by Nest. */
+export const {
+  ConfigurableModuleClass: ConfigurableAuthModule,
+  MODULE_OPTIONS_TOKEN: AUTH_MODULE_OPTIONS,
+  OPTIONS_TYPE: AUTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: AUTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<AuthModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras<AuthModuleExtras>(
+    { isGlobal: true, registerGlobally: true },
+    (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+      providers: [
+        ...(definition.providers ?? []),
+        ...(extras.registerGlobally === false ? [] : GLOBAL_PROVIDERS),
+      ],
+    }),
+  )
+  .build();

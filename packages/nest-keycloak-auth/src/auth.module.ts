@@ -1,0 +1,57 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import type { AuthModuleOptions } from './auth-options.interface.js';
+import { AuthSettings } from './auth-settings.js';
+import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
+import { CachingIntrospectionClient } from './introspection/caching-introspection.client.js';
+import { IntrospectionClient } from './introspection/introspection.client.js';
+import { KeycloakIntrospectionClient } from './introspection/keycloak-introspection.client.js';
+import { JwksService } from './jwks/jwks.service.js';
+import { KeySource } from './jwks/key-source.js';
+import { KeycloakRealm, keycloakRealmOf } from './keycloak-realm.js';
+import { OidcDiscoveryService } from './oidc/oidc-discovery.service.js';
+import { ServiceTokenClient } from './service-account/service-token.client.js';
+import { TokenVerifier } from './token/token-verifier.service.js';
+
+/**
+ * Keycloak authentication for a Nest app. Unless `registerGlobally: false`, registers
+ * JwtAuthGuard and RolesGuard app-wide (in that order), the introspection interceptor and the
+ * AuthError filter.
+ * @example
+ * AuthModule.forRoot(authOptionsFromEnv(process.env))
+ * AuthModule.forRootAsync({ inject: [ConfigService], useFactory: (c) => ({ ... }) })
+ */
+@Module({
+  imports: [HttpModule],
+  providers: [
+    {
+      provide: AuthSettings,
+      inject: [AUTH_MODULE_OPTIONS],
+      useFactory: (options: AuthModuleOptions) => new AuthSettings(options),
+    },
+    { provide: KeycloakRealm, inject: [AuthSettings], useFactory: keycloakRealmOf },
+    OidcDiscoveryService,
+    { provide: KeySource, useClass: JwksService },
+    TokenVerifier,
+    KeycloakIntrospectionClient,
+    {
+      provide: IntrospectionClient,
+      inject: [AuthSettings, KeycloakIntrospectionClient],
+      useFactory: (settings: AuthSettings, keycloak: KeycloakIntrospectionClient) =>
+        new CachingIntrospectionClient(keycloak, settings.introspectionCacheTtlMs),
+    },
+    ServiceTokenClient,
+  ],
+  // AuthSettings stays exported for the module's own classes an app registers itself
+  // (registerGlobally: false); the package does not export it.
+  exports: [
+    AuthSettings,
+    KeycloakRealm,
+    OidcDiscoveryService,
+    KeySource,
+    TokenVerifier,
+    IntrospectionClient,
+    ServiceTokenClient,
+  ],
+})
+export class AuthModule extends ConfigurableAuthModule {}

@@ -1,0 +1,149 @@
+import { HttpStatus } from '@nestjs/common';
+import { AuthError, AuthErrorCode } from './auth-error.js';
+import { toHttpResponse, wwwAuthenticate, type AuthHttpResponse } from './auth-error.mapping.js';
+
+const INVALID = 'invalid_token';
+
+/** Every code, with the answer it must give (InsufficientRoles without missingRoles). */
+const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerError']]> = [
+  [AuthErrorCode.MissingToken, 401, 'Missing bearer token', undefined],
+  [AuthErrorCode.InvalidRequest, 400, 'Bearer token sent more than once', 'invalid_request'],
+  [AuthErrorCode.MalformedToken, 401, 'Invalid token', INVALID],
+  [AuthErrorCode.Expired, 401, 'Token has expired', INVALID],
+  [AuthErrorCode.NotYetValid, 401, 'Token is not yet valid', INVALID],
+  [AuthErrorCode.InvalidAudience, 401, 'Invalid token audience', INVALID],
+  [AuthErrorCode.InvalidIssuer, 401, 'Invalid token issuer', INVALID],
+  [AuthErrorCode.InvalidSignature, 401, 'Invalid token', INVALID],
+  [AuthErrorCode.UnknownKey, 401, 'Invalid token', INVALID],
+  [AuthErrorCode.WrongTokenType, 401, 'Invalid token', INVALID],
+  [AuthErrorCode.InvalidClaims, 401, 'Invalid token', INVALID],
+  [AuthErrorCode.InvalidToken, 401, 'Invalid token', INVALID],
+  [AuthErrorCode.Inactive, 401, 'Token is no longer active', INVALID],
+  [AuthErrorCode.InsufficientRoles, 403, 'Insufficient permissions', 'insufficient_scope'],
+  [AuthErrorCode.KeysUnavailable, 503, 'Token verification unavailable', undefined],
+  [AuthErrorCode.IssuerMismatch, 503, 'Token verification unavailable', undefined],
+  [
+    AuthErrorCode.IntrospectionUnavailable,
+    502,
+    'Failed to reach Keycloak introspection endpoint',
+    undefined,
+  ],
+];
+
+describe('toHttpResponse', () => {
+  it('covers every AuthErrorCode exactly once', () => {
+    expect(TABLE.map(([code]) => code).sort()).toEqual(Object.values(AuthErrorCode).sort());
+  });
+
+  it.each(TABLE)('maps %s to %i %p (bearer error %p)', (code, status, message, bearerError) => {
+    const answer = toHttpResponse(new AuthError(code));
+    expect(answer.status).toBe(status);
+    expect(answer.message).toBe(message);
+    expect(answer.bearerError).toBe(bearerError);
+  });
+
+  const RETRYABLE: AuthErrorCode[] = [AuthErrorCode.KeysUnavailable, AuthErrorCode.IssuerMismatch];
+  it.each(TABLE.filter(([code]) => !RETRYABLE.includes(code)))(
+    'gives %s no Retry-After',
+    (code) => {
+      expect(toHttpResponse(new AuthError(code)).retryAfterSeconds).toBeUndefined();
+    },
+  );
+
+  it('lists the missing roles of a @Roles refusal in the message', () => {
+    const answer = toHttpResponse(
+      new AuthError(AuthErrorCode.InsufficientRoles, { missingRoles: ['api-write', 'api-admin'] }),
+    );
+    expect(answer).toEqual({
+      status: HttpStatus.FORBIDDEN,
+      message: 'Missing required roles: api-write, api-admin',
+      bearerError: 'insufficient_scope',
+    });
+  });
+
+  it('falls back to the generic 403 message for an empty missingRoles list', () => {
+    const answer = toHttpResponse(
+      new AuthError(AuthErrorCode.InsufficientRoles, { missingRoles: [] }),
+    );
+    expect(answer.message).toBe('Insufficient permissions');
+  });
+
+  it('never puts the kid or other details in the message', () => {
+    const answer = toHttpResponse(new AuthError(AuthErrorCode.UnknownKey, { kid: 'secret-kid' }));
+    expect(answer.message).toBe('Invalid token');
+  });
+
+  describe('503 KeysUnavailable', () => {
+    it.each([
+      [undefined, 30],
+      [12, 12],
+      [1, 1],
+      [0, 1],
+      [-5, 1],
+    ])('with retryAfterSeconds %p answers Retry-After %i', (given, expected) => {
+      const answer = toHttpResponse(
+        new AuthError(AuthErrorCode.KeysUnavailable, { retryAfterSeconds: given }),
+      );
+      expect(answer.status).toBe(HttpStatus.SERVICE_UNAVAILABLE);
+      expect(answer.retryAfterSeconds).toBe(expected);
+      expect(answer.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    });
+  });
+});
+
+describe('wwwAuthenticate', () => {
+  const header = (error: AuthError, realm = 'demo') =>
+    wwwAuthenticate(realm, toHttpResponse(error));
+
+  it('names only the realm when no token was presented', () => {
+    expect(header(new AuthError(AuthErrorCode.MissingToken))).toBe('Bearer realm="demo"');
+  });
+
+  it.each([
+    [AuthErrorCode.Expired, 'Token has expired'],
+    [AuthErrorCode.InvalidSignature, 'Invalid token'],
+    [AuthErrorCode.InvalidAudience, 'Invalid token audience'],
+    [AuthErrorCode.Inactive, 'Token is no longer active'],
+  ])('describes %s as invalid_token: %p', (code, description) => {
+    expect(header(new AuthError(code))).toBe(
+      `Bearer realm="demo", error="invalid_token", error_description="${description}"`,
+    );
+  });
+
+  it('describes a role refusal as insufficient_scope', () => {
+    expect(
+      header(new AuthError(AuthErrorCode.InsufficientRoles, { missingRoles: ['a', 'b'] })),
+    ).toBe(
+      'Bearer realm="demo", error="insufficient_scope", error_description="Missing required roles: a, b"',
+    );
+  });
+
+  it('drops from error_description every character RFC 6750 section 3 does not allow', () => {
+    const error = new AuthError(AuthErrorCode.InsufficientRoles, {
+      missingRoles: ['say "hi"', 'back\\slash', 'caf\u00e9', 'tab\there'],
+    });
+    expect(header(error)).toBe(
+      'Bearer realm="demo", error="insufficient_scope", error_description="Missing required roles: say hi, backslash, caf, tabhere"',
+    );
+  });
+
+  it('keeps every allowed character of error_description as it is', () => {
+    const allowed = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i))
+      .filter((c) => c !== '"' && c !== '\\')
+      .join('');
+    const error = new AuthError(AuthErrorCode.InsufficientRoles, { missingRoles: [allowed] });
+    expect(header(error)).toContain(`error_description="Missing required roles: ${allowed}"`);
+  });
+
+  it('challenges a 400 invalid_request', () => {
+    expect(header(new AuthError(AuthErrorCode.InvalidRequest))).toBe(
+      'Bearer realm="demo", error="invalid_request", error_description="Bearer token sent more than once"',
+    );
+  });
+
+  it('escapes quotes and backslashes in the realm', () => {
+    expect(header(new AuthError(AuthErrorCode.MissingToken), 'de"mo\\x')).toBe(
+      'Bearer realm="de\\"mo\\\\x"',
+    );
+  });
+});

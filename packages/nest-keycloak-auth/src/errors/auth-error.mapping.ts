@@ -1,0 +1,87 @@
+import { HttpStatus } from '@nestjs/common';
+import { AuthError, AuthErrorCode } from './auth-error.js';
+
+/** How one {@link AuthError} answers over HTTP. */
+export interface AuthHttpResponse {
+  status: HttpStatus;
+  message: string;
+  /** RFC 6750 error code for `WWW-Authenticate`; absent when no token was presented. */
+  bearerError?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  retryAfterSeconds?: number;
+}
+
+const INVALID_TOKEN = 'Invalid token';
+
+const UNAUTHORIZED: Record<string, string> = {
+  [AuthErrorCode.Expired]: 'Token has expired',
+  [AuthErrorCode.NotYetValid]: 'Token is not yet valid',
+  [AuthErrorCode.InvalidAudience]: 'Invalid token audience',
+  [AuthErrorCode.InvalidIssuer]: 'Invalid token issuer',
+  [AuthErrorCode.Inactive]: 'Token is no longer active',
+};
+
+/**
+ * The one place that turns a verification or authorization failure into a status, a fixed
+ * message and RFC 6750 attributes. Messages never carry library text or token content.
+ */
+export function toHttpResponse(error: AuthError): AuthHttpResponse {
+  switch (error.code) {
+    case AuthErrorCode.MissingToken:
+      return { status: HttpStatus.UNAUTHORIZED, message: 'Missing bearer token' };
+    case AuthErrorCode.InvalidRequest:
+      return {
+        status: HttpStatus.BAD_REQUEST,
+        message: 'Bearer token sent more than once',
+        bearerError: 'invalid_request',
+      };
+    case AuthErrorCode.InsufficientRoles: {
+      const missing = error.details.missingRoles;
+      const message = missing?.length
+        ? `Missing required roles: ${missing.join(', ')}`
+        : 'Insufficient permissions';
+      return { status: HttpStatus.FORBIDDEN, message, bearerError: 'insufficient_scope' };
+    }
+    case AuthErrorCode.KeysUnavailable:
+    case AuthErrorCode.IssuerMismatch:
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: 'Token verification unavailable',
+        retryAfterSeconds: Math.max(1, error.details.retryAfterSeconds ?? 30),
+      };
+    case AuthErrorCode.IntrospectionUnavailable:
+      return {
+        status: HttpStatus.BAD_GATEWAY,
+        message: 'Failed to reach Keycloak introspection endpoint',
+      };
+    default:
+      return {
+        status: HttpStatus.UNAUTHORIZED,
+        message: UNAUTHORIZED[error.code] ?? INVALID_TOKEN,
+        bearerError: 'invalid_token',
+      };
+  }
+}
+
+/** Whether the answer carries a `WWW-Authenticate` challenge: 401, 403 and RFC 6750's 400. */
+export function hasChallenge(response: AuthHttpResponse): boolean {
+  return response.status === HttpStatus.UNAUTHORIZED || response.bearerError !== undefined;
+}
+
+/** `WWW-Authenticate` value for a 400, 401 or 403 (RFC 6750 section 3). */
+export function wwwAuthenticate(realm: string, response: AuthHttpResponse): string {
+  const parts = [`Bearer realm="${quote(realm)}"`];
+  if (response.bearerError) {
+    parts.push(`error="${response.bearerError}"`);
+    parts.push(`error_description="${descriptionChars(response.message)}"`);
+  }
+  return parts.join(', ');
+}
+
+function quote(value: string): string {
+  return value.replace(/["\\]/g, '\\$&');
+}
+
+/** RFC 6750 section 3 allows only %x20-21 / %x23-5B / %x5D-7E: the others are dropped, not escaped. */
+function descriptionChars(value: string): string {
+  return value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
+}

@@ -1,0 +1,50 @@
+/**
+ * Stable codes of every way authentication or authorization can fail. They are
+ * what logs carry; the HTTP status and message for each live in `auth-error.mapping.ts`.
+ */
+export const AuthErrorCode = {
+  MissingToken: 'ERR_AUTH_MISSING_TOKEN',
+  /** The token came more than one way, or in two `Authorization` headers (RFC 6750 §2). */
+  InvalidRequest: 'ERR_AUTH_INVALID_REQUEST',
+  MalformedToken: 'ERR_AUTH_MALFORMED_TOKEN',
+  Expired: 'ERR_AUTH_TOKEN_EXPIRED',
+  NotYetValid: 'ERR_AUTH_TOKEN_NOT_YET_VALID',
+  InvalidAudience: 'ERR_AUTH_INVALID_AUDIENCE',
+  InvalidIssuer: 'ERR_AUTH_INVALID_ISSUER',
+  InvalidSignature: 'ERR_AUTH_INVALID_SIGNATURE',
+  UnknownKey: 'ERR_AUTH_UNKNOWN_KEY',
+  WrongTokenType: 'ERR_AUTH_WRONG_TOKEN_TYPE',
+  InvalidClaims: 'ERR_AUTH_INVALID_CLAIMS',
+  InvalidToken: 'ERR_AUTH_INVALID_TOKEN',
+  KeysUnavailable: 'ERR_AUTH_KEYS_UNAVAILABLE',
+  /** Discovery reports another issuer than the pinned one: nothing can be verified (503). */
+  IssuerMismatch: 'ERR_AUTH_ISSUER_MISMATCH',
+  Inactive: 'ERR_AUTH_TOKEN_INACTIVE',
+  IntrospectionUnavailable: 'ERR_AUTH_INTROSPECTION_UNAVAILABLE',
+  InsufficientRoles: 'ERR_AUTH_INSUFFICIENT_ROLES',
+} as const;
+
+/** One of the {@link AuthErrorCode} values. */
+export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
+
+/** Extra facts about a failure, for the response and the log line (never a token). */
+export interface AuthErrorDetails {
+  /** Roles the caller lacks (InsufficientRoles from `@Roles`). */
+  missingRoles?: readonly string[];
+  /** Seconds after which a retry may succeed (KeysUnavailable, IssuerMismatch). */
+  retryAfterSeconds?: number;
+  /** `kid` of the token's header, when known: useful in logs during key rotation. */
+  kid?: string;
+}
+
+/** A refused request. Guards, the verifier and interceptors throw it; one filter maps it to HTTP. */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+
+  constructor(
+    readonly code: AuthErrorCode,
+    readonly details: AuthErrorDetails = {},
+  ) {
+    super(code);
+  }
+}

@@ -1,0 +1,160 @@
+import { jest } from '@jest/globals';
+import { SetMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { createHttpContext } from '../testing/execution-context.js';
+import { IS_PUBLIC_KEY, Public } from '../decorators/public.decorator.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { toPrincipal, type AuthenticatedRequest } from '../principal.js';
+import { TokenVerifier } from '../token/token-verifier.service.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+
+class ProtectedController {
+  list(): void {}
+  @Public()
+  health(): void {}
+  @SetMetadata(IS_PUBLIC_KEY, false)
+  explicitlyProtected(): void {}
+}
+
+@Public()
+class PublicController {
+  list(): void {}
+  @SetMetadata(IS_PUBLIC_KEY, false)
+  explicitlyProtected(): void {}
+}
+
+type TestRequest = AuthenticatedRequest & {
+  headers: Record<string, string | string[] | undefined>;
+};
+
+const principal = toPrincipal(
+  { sub: 'user-1', exp: 2_000_000_000, realm_access: { roles: ['api-read'] } },
+  'nest-api',
+);
+
+describe('JwtAuthGuard', () => {
+  let guard: JwtAuthGuard;
+  const verify = jest.fn<TokenVerifier['verify']>();
+
+  beforeEach(async () => {
+    verify.mockReset();
+    verify.mockResolvedValue(principal);
+    const moduleRef = await Test.createTestingModule({
+      providers: [JwtAuthGuard, { provide: TokenVerifier, useValue: { verify } }],
+    }).compile();
+    guard = moduleRef.get(JwtAuthGuard);
+  });
+
+  function request(authorization?: string): TestRequest {
+    return { headers: authorization === undefined ? {} : { authorization } };
+  }
+
+  describe('public routes', () => {
+    it.each([
+      ['a @Public() handler', ProtectedController.prototype.health, ProtectedController],
+      [
+        'every handler of a @Public() controller',
+        PublicController.prototype.list,
+        PublicController,
+      ],
+    ])('lets %s through without verifying anything', async (_label, handler, controller) => {
+      const req = request();
+      await expect(
+        guard.canActivate(createHttpContext({ handler, controller, request: req })),
+      ).resolves.toBe(true);
+      expect(verify).not.toHaveBeenCalled();
+      expect(req.user).toBeUndefined();
+    });
+
+    it('lets a public route through even in a non-HTTP context', async () => {
+      const context = createHttpContext({
+        handler: PublicController.prototype.list,
+        controller: PublicController,
+        type: 'rpc',
+      });
+      await expect(guard.canActivate(context)).resolves.toBe(true);
+      expect(verify).not.toHaveBeenCalled();
+    });
+
+    it('lets handler metadata win over the controller: a protected handler on a public class needs a token', async () => {
+      const context = createHttpContext({
+        handler: PublicController.prototype.explicitlyProtected,
+        controller: PublicController,
+        request: request(),
+      });
+      await expect(guard.canActivate(context)).rejects.toMatchObject({
+        code: AuthErrorCode.MissingToken,
+      });
+      expect(verify).not.toHaveBeenCalled();
+    });
+
+    it('treats a handler marked not-public on a protected class as protected', async () => {
+      const context = createHttpContext({
+        handler: ProtectedController.prototype.explicitlyProtected,
+        controller: ProtectedController,
+        request: request(),
+      });
+      await expect(guard.canActivate(context)).rejects.toMatchObject({
+        code: AuthErrorCode.MissingToken,
+      });
+    });
+  });
+
+  describe('protected routes', () => {
+    const context = (req: TestRequest, type = 'http') =>
+      createHttpContext({
+        handler: ProtectedController.prototype.list,
+        controller: ProtectedController,
+        request: req,
+        type,
+      });
+
+    it('refuses a request without an Authorization header with MissingToken', async () => {
+      const req = request();
+      const outcome = guard.canActivate(context(req));
+      await expect(outcome).rejects.toBeInstanceOf(AuthError);
+      await expect(outcome).rejects.toMatchObject({ code: AuthErrorCode.MissingToken });
+      expect(verify).not.toHaveBeenCalled();
+      expect(req.user).toBeUndefined();
+    });
+
+    it.each([
+      ['Basic dXNlcjpwYXNz', AuthErrorCode.MissingToken],
+      ['Bearer ', AuthErrorCode.MalformedToken],
+      ['Bearer a b', AuthErrorCode.MalformedToken],
+    ])('refuses Authorization %p with %s before calling the verifier', async (header, code) => {
+      await expect(guard.canActivate(context(request(header)))).rejects.toMatchObject({ code });
+      expect(verify).not.toHaveBeenCalled();
+    });
+
+    it('verifies the bearer token, then sets request.user and request.accessToken', async () => {
+      const req = request('Bearer good.token.value');
+      await expect(guard.canActivate(context(req))).resolves.toBe(true);
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(verify).toHaveBeenCalledWith('good.token.value');
+      expect(req.user).toBe(principal);
+      expect(req.accessToken).toBe('good.token.value');
+    });
+
+    it('propagates the verifier error and leaves the request unauthenticated', async () => {
+      const expired = new AuthError(AuthErrorCode.Expired);
+      verify.mockRejectedValue(expired);
+      const req = request('Bearer expired.token.value');
+      await expect(guard.canActivate(context(req))).rejects.toBe(expired);
+      expect(req.user).toBeUndefined();
+      expect(req.accessToken).toBeUndefined();
+    });
+
+    it.each(['rpc', 'ws', 'graphql'])(
+      'refuses a protected route in a %s context (fails closed) without verifying',
+      async (type) => {
+        const req = request('Bearer good.token.value');
+        await expect(guard.canActivate(context(req, type))).rejects.toMatchObject({
+          code: AuthErrorCode.MissingToken,
+        });
+        expect(verify).not.toHaveBeenCalled();
+        expect(req.user).toBeUndefined();
+      },
+    );
+  });
+});

@@ -1,0 +1,26 @@
+// The package's public surface, on purpose: what another Nest service imports.
+export { AuthModule } from './auth.module.js';
+export type { AuthModuleExtras } from './auth.module-definition.js';
+export type { AuthModuleOptions } from './auth-options.interface.js';
+export { AUTH_ENVIRONMENT, type OptionKind, type OptionSpec } from './auth-option-table.js';
+export { authOptionsFromEnv } from './options-from-env.js';
+export { KeycloakRealm } from './keycloak-realm.js';
+export { Public } from './decorators/public.decorator.js';
+export { Roles } from './decorators/roles.decorator.js';
+export { AnyRole } from './decorators/any-role.decorator.js';
+export { RequireActiveToken } from './decorators/require-active-token.decorator.js';
+export { CurrentUser } from './decorators/current-user.decorator.js';
+export { JwtAuthGuard, type GuardedRequest } from './guards/jwt-auth.guard.js';
+export { RolesGuard } from './guards/roles.guard.js';
+export { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
+export { AuthErrorFilter, type RefusedRequest } from './errors/auth-error.filter.js';
+export { IntrospectionClient } from './introspection/introspection.client.js';
+export { KeySource, type KeySourceStatus } from './jwks/key-source.js';
+export { OidcDiscoveryService } from './oidc/oidc-discovery.service.js';
+export type { OidcEndpoints } from './oidc/oidc-endpoints.js';
+export { ServiceTokenClient } from './service-account/service-token.client.js';
+export { TokenVerifier } from './token/token-verifier.service.js';
+export type { BearerRequest } from './token/bearer-request.js';
+export { AuthError, AuthErrorCode, type AuthErrorDetails } from './errors/auth-error.js';
+export { AuthConfigError } from './errors/auth-config.error.js';
+export type { AuthPrincipal, AuthenticatedRequest } from './principal.js';

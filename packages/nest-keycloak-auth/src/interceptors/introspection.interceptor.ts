@@ -1,0 +1,46 @@
+import {
+  Inject,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { from, switchMap, type Observable } from 'rxjs';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { IntrospectionClient } from '../introspection/introspection.client.js';
+import { RouteAuthCache } from '../metadata/route-auth.js';
+import type { AuthenticatedRequest } from '../principal.js';
+
+/**
+ * On routes marked `@RequireActiveToken()`, asks Keycloak whether the (already verified)
+ * token is still active before the handler runs: revoked tokens and logged-out sessions get
+ * 401 here even though their signature and `exp` are still fine.
+ */
+@Injectable()
+export class IntrospectionInterceptor implements NestInterceptor {
+  private readonly routes: RouteAuthCache;
+
+  constructor(
+    @Inject(Reflector) reflector: Reflector,
+    @Inject(IntrospectionClient) private readonly introspection: IntrospectionClient,
+  ) {
+    this.routes = new RouteAuthCache(reflector);
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.routes.get(context.getHandler(), context.getClass()).introspected) {
+      return next.handle();
+    }
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Fail closed: a route that asks for introspection never runs without a verified token.
+    if (!request.accessToken) throw new AuthError(AuthErrorCode.MissingToken);
+    return from(this.introspection.isActive(request.accessToken, request.user?.exp)).pipe(
+      switchMap((active) => {
+        if (!active) throw new AuthError(AuthErrorCode.Inactive);
+        return next.handle();
+      }),
+    );
+  }
+}

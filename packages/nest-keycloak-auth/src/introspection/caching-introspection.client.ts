@@ -1,0 +1,58 @@
+import { IntrospectionClient } from './introspection.client.js';
+import { tokenDigest } from '../token/token-digest.js';
+
+/** Answers kept at most; beyond it the oldest is dropped. */
+const MAX_ANSWERS = 10_000;
+/** How long an `active: false` answer is kept for a token whose `exp` is unknown. */
+const INACTIVE_WITHOUT_EXP_MS = 5 * 60_000;
+
+interface Answer {
+  active: boolean;
+  until: number;
+}
+
+/**
+ * Wraps an IntrospectionClient and remembers its answers: `active: true` for `ttlMs` (never
+ * past `exp`; 0 keeps none), `active: false` until `exp` (a revoked token does not come back),
+ * and concurrent checks of one token share one request. Keyed by the token's SHA-256.
+ */
+export class CachingIntrospectionClient extends IntrospectionClient {
+  private readonly answers = new Map<string, Answer>();
+  private readonly pending = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly inner: IntrospectionClient,
+    private readonly ttlMs: number,
+  ) {
+    super();
+  }
+
+  override async isActive(token: string, expiresAt?: number): Promise<boolean> {
+    const key = tokenDigest(token);
+    const known = this.answers.get(key);
+    if (known && Date.now() < known.until) return known.active;
+    if (known) this.answers.delete(key);
+
+    let request = this.pending.get(key);
+    if (!request) {
+      request = this.inner.isActive(token, expiresAt).finally(() => this.pending.delete(key));
+      this.pending.set(key, request);
+    }
+    const active = await request;
+    this.remember(key, active, expiresAt);
+    return active;
+  }
+
+  private remember(key: string, active: boolean, expiresAt: number | undefined): void {
+    const now = Date.now();
+    const expMs = expiresAt === undefined ? undefined : expiresAt * 1000;
+    const until = active
+      ? Math.min(now + this.ttlMs, expMs ?? now)
+      : (expMs ?? now + INACTIVE_WITHOUT_EXP_MS);
+    if (until <= now) return;
+    this.answers.set(key, { active, until });
+    if (this.answers.size > MAX_ANSWERS) {
+      this.answers.delete(this.answers.keys().next().value as string);
+    }
+  }
+}

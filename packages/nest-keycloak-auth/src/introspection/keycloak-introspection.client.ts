@@ -1,0 +1,47 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { firstValueFrom } from 'rxjs';
+import { AuthSettings } from '../auth-settings.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { describeHttpFailure } from '../http-failure.js';
+import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
+import { IntrospectionClient } from './introspection.client.js';
+
+/** Asks Keycloak's token introspection endpoint (RFC 7662) whether a token is still active. */
+@Injectable()
+export class KeycloakIntrospectionClient extends IntrospectionClient {
+  private readonly logger = new Logger('Introspection');
+
+  constructor(
+    @Inject(AuthSettings) protected readonly settings: AuthSettings,
+    @Inject(HttpService) private readonly http: HttpService,
+    @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
+  ) {
+    super();
+  }
+
+  /**
+   * True when Keycloak says the token is active. Throws IntrospectionUnavailable when Keycloak
+   * cannot be reached, times out, or answers anything but 200 with a JSON `active` boolean.
+   */
+  async isActive(token: string): Promise<boolean> {
+    const url = this.discovery.endpoints.introspectionEndpoint;
+    const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
+    try {
+      const response = await firstValueFrom(
+        this.http.post<unknown>(url, body.toString(), {
+          auth: { username: this.settings.clientId, password: this.settings.clientSecret },
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          timeout: this.settings.introspectionTimeoutMs,
+          validateStatus: (status) => status === 200,
+        }),
+      );
+      const active = (response.data as { active?: unknown } | null)?.active;
+      if (typeof active !== 'boolean') throw new TypeError('no boolean "active" in the answer');
+      return active;
+    } catch (error) {
+      this.logger.error(`Introspection at ${url} failed (${describeHttpFailure(error)})`);
+      throw new AuthError(AuthErrorCode.IntrospectionUnavailable);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { Reflector } from '@nestjs/core';
+import { ROLES_ANY_KEY } from '../decorators/any-role.decorator.js';
+import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
+import { REQUIRE_ACTIVE_TOKEN_KEY } from '../decorators/require-active-token.decorator.js';
+import { ROLES_ALL_KEY } from '../decorators/roles.decorator.js';
+
+/** A handler or a controller class, as the Reflector takes it. */
+export type MetadataTarget = Parameters<Reflector['get']>[1];
+
+/** What a route demands, resolved from its decorators. */
+export interface RouteAuth {
+  /** No token needed: the guards and the interceptor let the request through untouched. */
+  readonly isPublic: boolean;
+  /** `@Roles`: every one of these. */
+  readonly allRoles?: readonly string[];
+  /** `@AnyRole`: at least one of these. */
+  readonly anyRoles?: readonly string[];
+  /** `@RequireActiveToken`: ask Keycloak's introspection endpoint. */
+  readonly introspected: boolean;
+}
+
+/**
+ * The one precedence rule, read by both guards, the interceptor and the OpenAPI marking:
+ * - roles: the handler's `@Roles`/`@AnyRole` (as a pair) replace the controller's;
+ * - introspection: the handler's `@RequireActiveToken` value, else the controller's;
+ * - public: the handler's `@Public` value, else, when the handler itself asks for roles or
+ *   introspection, not public (its demand needs a token), else the controller's;
+ * - a public route demands nothing else.
+ */
+export function readRouteAuth(
+  reflector: Reflector,
+  handler: MetadataTarget,
+  controller: MetadataTarget,
+): RouteAuth {
+  const own = <T>(key: string, target: MetadataTarget) => reflector.get<T | undefined>(key, target);
+  const handlerAll = own<string[]>(ROLES_ALL_KEY, handler);
+  const handlerAny = own<string[]>(ROLES_ANY_KEY, handler);
+  const handlerRoles = handlerAll !== undefined || handlerAny !== undefined;
+  const handlerIntrospect = own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, handler);
+
+  const isPublic =
+    own<boolean>(IS_PUBLIC_KEY, handler) ??
+    (handlerRoles || handlerIntrospect === true
+      ? false
+      : own<boolean>(IS_PUBLIC_KEY, controller) === true);
+  if (isPublic) return PUBLIC;
+  return {
+    isPublic: false,
+    allRoles: handlerRoles ? handlerAll : own<string[]>(ROLES_ALL_KEY, controller),
+    anyRoles: handlerRoles ? handlerAny : own<string[]>(ROLES_ANY_KEY, controller),
+    introspected:
+      (handlerIntrospect ?? own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, controller)) === true,
+  };
+}
+
+const PUBLIC: RouteAuth = Object.freeze({ isPublic: true, introspected: false });
+
+/**
+ * {@link readRouteAuth} remembered per handler and controller: metadata is fixed once the app
+ * is built, so each route is resolved once instead of on every request.
+ */
+export class RouteAuthCache {
+  private readonly routes = new WeakMap<MetadataTarget, WeakMap<MetadataTarget, RouteAuth>>();
+
+  constructor(private readonly reflector: Reflector) {}
+
+  get(handler: MetadataTarget, controller: MetadataTarget): RouteAuth {
+    let byClass = this.routes.get(handler);
+    if (!byClass) this.routes.set(handler, (byClass = new WeakMap()));
+    let auth = byClass.get(controller);
+    if (!auth) byClass.set(controller, (auth = readRouteAuth(this.reflector, handler, controller)));
+    return auth;
+  }
+}

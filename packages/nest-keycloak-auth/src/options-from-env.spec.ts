@@ -1,0 +1,157 @@
+import { AUTH_ENVIRONMENT } from './auth-option-table.js';
+import { AuthConfigError } from './errors/auth-config.error.js';
+import { authOptionsFromEnv } from './options-from-env.js';
+
+const SECRET = 'Sup3r-s3cret-client-value';
+const REQUIRED = {
+  KEYCLOAK_URL: 'http://localhost:8080',
+  KEYCLOAK_REALM: 'demo',
+  KEYCLOAK_CLIENT_ID: 'nest-api',
+};
+
+/** The AuthConfigError message `authOptionsFromEnv(env)` throws. */
+function failure(env: Record<string, string>): string {
+  try {
+    authOptionsFromEnv({ ...REQUIRED, ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(AuthConfigError);
+    return (error as AuthConfigError).message;
+  }
+  throw new Error(`expected AuthConfigError for ${Object.keys(env).join(', ')}`);
+}
+
+describe('authOptionsFromEnv', () => {
+  it('reads only the required variables into the required options', () => {
+    expect(authOptionsFromEnv(REQUIRED)).toEqual({
+      serverUrl: 'http://localhost:8080',
+      realm: 'demo',
+      clientId: 'nest-api',
+    });
+  });
+
+  it.each(['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID'])(
+    'refuses an environment without %s',
+    (name) => {
+      const env: Record<string, string> = { ...REQUIRED };
+      delete env[name];
+      expect(() => authOptionsFromEnv(env)).toThrow(`${name} is required`);
+    },
+  );
+
+  it('treats empty and blank variables as unset', () => {
+    const blank = Object.fromEntries(AUTH_ENVIRONMENT.map((spec) => [spec.variable, ' ']));
+    expect(authOptionsFromEnv({ ...blank, ...REQUIRED })).toEqual(authOptionsFromEnv(REQUIRED));
+  });
+
+  it('can set every option from its variable', () => {
+    const options = authOptionsFromEnv({
+      KEYCLOAK_URL: 'https://sso.example.com/auth/',
+      KEYCLOAK_REALM: 'my-realm.prod_1',
+      KEYCLOAK_CLIENT_ID: 'orders-api',
+      KEYCLOAK_CLIENT_SECRET: ` ${SECRET}`,
+      KEYCLOAK_ISSUER: 'https://login.example.com/realms/my-realm.prod_1',
+      KEYCLOAK_AUDIENCE: 'orders-api, account ,billing',
+      JWT_ALGORITHMS: 'RS256, ES256,PS512',
+      JWT_CLOCK_TOLERANCE_SECONDS: '0',
+      JWKS_COOLDOWN_SECONDS: '3600',
+      JWKS_MAX_AGE_SECONDS: '86400',
+      KEYCLOAK_HTTP_TIMEOUT_MS: '60000',
+      KEYCLOAK_INTROSPECTION_TIMEOUT_MS: '100',
+      TOKEN_CACHE_MAX_ENTRIES: '0',
+      TOKEN_CACHE_MAX_AGE_SECONDS: '120',
+      INTROSPECTION_CACHE_TTL_SECONDS: '0',
+      KEYCLOAK_DISCOVERY: 'false',
+      KEYCLOAK_DISCOVERY_RETRY_SECONDS: '1',
+    });
+    expect(options).toEqual({
+      serverUrl: 'https://sso.example.com/auth/',
+      realm: 'my-realm.prod_1',
+      clientId: 'orders-api',
+      clientSecret: ` ${SECRET}`,
+      issuer: 'https://login.example.com/realms/my-realm.prod_1',
+      audiences: ['orders-api', 'account', 'billing'],
+      algorithms: ['RS256', 'ES256', 'PS512'],
+      clockToleranceSeconds: 0,
+      jwksCooldownSeconds: 3600,
+      jwksMaxAgeSeconds: 86_400,
+      httpTimeoutMs: 60_000,
+      introspectionTimeoutMs: 100,
+      tokenCacheMaxEntries: 0,
+      tokenCacheMaxAgeSeconds: 120,
+      introspectionCacheTtlSeconds: 0,
+      discovery: false,
+      discoveryRetrySeconds: 1,
+    });
+    // Every option of the table was set by the variable it names.
+    expect(Object.keys(options).sort()).toEqual(AUTH_ENVIRONMENT.map((s) => s.option).sort());
+  });
+
+  it.each([
+    ['KEYCLOAK_URL', 'ftp://x'],
+    ['KEYCLOAK_URL', 'not-a-url'],
+    ['KEYCLOAK_URL', 'localhost:8080'],
+    ['KEYCLOAK_URL', 'https://user:secret@sso.example.com'],
+    ['KEYCLOAK_ISSUER', 'issuer-without-scheme'],
+    ['KEYCLOAK_REALM', 'demo realm'],
+    ['KEYCLOAK_REALM', 'demo/../master'],
+    ['KEYCLOAK_CLIENT_ID', 'two words'],
+    ['KEYCLOAK_AUDIENCE', ' , '],
+    ['JWT_ALGORITHMS', 'HS256'],
+    ['JWT_ALGORITHMS', 'none'],
+    ['JWT_ALGORITHMS', 'RS256,HS512'],
+    ['JWT_ALGORITHMS', 'rs256'],
+    ['JWT_ALGORITHMS', ','],
+    ['JWT_CLOCK_TOLERANCE_SECONDS', 'abc'],
+    ['JWT_CLOCK_TOLERANCE_SECONDS', '-1'],
+    ['JWT_CLOCK_TOLERANCE_SECONDS', '1.5'],
+    ['JWT_CLOCK_TOLERANCE_SECONDS', '301'],
+    ['KEYCLOAK_INTROSPECTION_TIMEOUT_MS', '99'],
+    ['KEYCLOAK_HTTP_TIMEOUT_MS', '0'],
+    ['KEYCLOAK_HTTP_TIMEOUT_MS', '60001'],
+    ['JWKS_COOLDOWN_SECONDS', '1e3'],
+    ['JWKS_MAX_AGE_SECONDS', '86401'],
+    ['INTROSPECTION_CACHE_TTL_SECONDS', '3601'],
+    ['TOKEN_CACHE_MAX_ENTRIES', '-5'],
+    ['TOKEN_CACHE_MAX_AGE_SECONDS', 'ten'],
+    ['KEYCLOAK_DISCOVERY', 'yes'],
+    ['KEYCLOAK_DISCOVERY', 'TRUE'],
+    ['KEYCLOAK_DISCOVERY_RETRY_SECONDS', '0'],
+  ])('refuses %s=%p with a message naming the variable', (name, value) => {
+    expect(failure({ [name]: value })).toMatch(new RegExp(`^${name} (must|accepts)`));
+  });
+
+  it.each([
+    ['KEYCLOAK_URL', 'ftp://x'],
+    ['JWT_ALGORITHMS', 'HS256'],
+    ['JWT_CLOCK_TOLERANCE_SECONDS', 'abc'],
+    ['KEYCLOAK_AUDIENCE', ' , '],
+    ['KEYCLOAK_DISCOVERY', 'yes'],
+  ])('never echoes the client secret given next to a bad %s', (name, value) => {
+    const message = failure({ KEYCLOAK_CLIENT_SECRET: SECRET, [name]: value });
+    expect(message).toContain(name);
+    expect(message).not.toContain(SECRET);
+  });
+
+  it.each([
+    ['KEYCLOAK_URL', 'ftp://leaky-host.example'],
+    ['KEYCLOAK_REALM', 'leaky realm'],
+    ['JWT_CLOCK_TOLERANCE_SECONDS', 'leaky-value'],
+  ])('does not echo the bad value of %s', (name, value) => {
+    expect(failure({ [name]: value })).not.toContain(value);
+  });
+
+  it('reports one variable in a one-line message', () => {
+    const message = failure({ KEYCLOAK_URL: 'ftp://x', JWT_ALGORITHMS: 'HS256' });
+    expect(message).not.toContain('\n');
+    expect(message).toContain('KEYCLOAK_URL');
+    expect(message).not.toContain('JWT_ALGORITHMS');
+  });
+
+  it('states each range once: the message quotes the table', () => {
+    for (const spec of AUTH_ENVIRONMENT.filter((s) => s.kind === 'integer')) {
+      expect(failure({ [spec.variable]: 'x' })).toBe(
+        `${spec.variable} must be a whole number from ${spec.min} to ${spec.max}`,
+      );
+    }
+  });
+});
