@@ -41,10 +41,14 @@ function authorizationHeaders(request: BearerRequest): number {
 function queryTokens(request: BearerRequest): number {
   const url = request.raw?.url ?? request.url ?? '';
   const start = url.indexOf('?');
-  // Cheap test first: almost no request has the name anywhere in its URL.
-  if (start < 0 || !url.includes('access_token', start)) return 0;
-  return new URLSearchParams(url.slice(start + 1)).getAll('access_token').length;
+  if (start < 0) return 0;
+  const query = url.slice(start + 1);
+  // Cheap test first (almost no request has the name); `_` may come %-encoded.
+  if (!QUERY_NAME.test(query)) return 0;
+  return new URLSearchParams(query).getAll('access_token').length;
 }
+
+const QUERY_NAME = /access(?:_|%5f)token/i;
 
 /** Only a form body carries a token (RFC 6750 section 2.2); a JSON field of that name is data. */
 function hasBodyToken(request: BearerRequest): boolean {

@@ -1,0 +1,150 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { KeycloakStandIn, standInAuthOptions } from '../src/testing/index.js';
+import { ADAPTERS, createFixtureApp } from './fixtures/fixture-app.js';
+import { rawGet } from './support/raw-request.js';
+
+describe.each(ADAPTERS)('the library on %s (Keycloak stand-in)', (adapter) => {
+  let keycloak: KeycloakStandIn;
+  let app: INestApplication;
+  const get = (path: string, token?: string) => {
+    const call = request(app.getHttpServer()).get(path);
+    return token === undefined ? call : call.set('Authorization', `Bearer ${token}`);
+  };
+
+  beforeAll(async () => {
+    keycloak = await KeycloakStandIn.start();
+    app = await createFixtureApp({ adapter, auth: standInAuthOptions(keycloak) });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await keycloak.stop();
+  });
+
+  describe('route × caller', () => {
+    // alice: api-admin, bob: api-read, carol: no API role.
+    it.each([
+      ['/open', undefined, 200],
+      ['/me', undefined, 401],
+      ['/me', 'carol', 200],
+      ['/admin', 'alice', 200],
+      ['/admin', 'bob', 403],
+      ['/read', 'bob', 200],
+      ['/read', 'alice', 200],
+      ['/read', 'carol', 403],
+      ['/active', 'alice', 200],
+      ['/active', undefined, 401],
+    ] as const)('GET %s as %s answers %i', async (path, user, status) => {
+      const token = user === undefined ? undefined : await keycloak.tokenFor(user);
+      await get(path, token).expect(status);
+    });
+  });
+
+  it('answers a missing token with 401 and a bare RFC 6750 challenge', async () => {
+    const response = await get('/me').expect(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="demo"');
+    expect(response.body).toEqual({
+      statusCode: 401,
+      message: 'Missing bearer token',
+      error: 'Unauthorized',
+    });
+  });
+
+  it('answers a role refusal with 403 insufficient_scope naming the missing role', async () => {
+    const response = await get('/admin', await keycloak.tokenFor('bob')).expect(403);
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="demo", error="insufficient_scope", error_description="Missing required roles: api-admin"',
+    );
+  });
+
+  it('hands the verified principal to @CurrentUser', async () => {
+    const token = await keycloak.tokenFor('carol');
+    const { body } = await get('/me', token).expect(200);
+    expect(body).toEqual({ sub: keycloak.accessClaims({ username: 'carol' }).sub });
+  });
+
+  it('refuses a revoked token on a @RequireActiveToken route, and only there', async () => {
+    const token = await keycloak.tokenFor('alice');
+    keycloak.revoke(token);
+    const { body } = await get('/active', token).expect(401);
+    expect(body.message).toBe('Token is no longer active');
+    await get('/me', token).expect(200);
+  });
+
+  it('asks Keycloak once for two calls with one token (introspection cache)', async () => {
+    const token = await keycloak.tokenFor('bob');
+    const before = keycloak.requests.introspect;
+    await get('/active', token).expect(200);
+    await get('/active', token).expect(200);
+    expect(keycloak.requests.introspect - before).toBe(1);
+  });
+
+  describe('RFC 6750: one token, one way', () => {
+    const invalidRequest =
+      'Bearer realm="demo", error="invalid_request", error_description="Bearer token sent more than once"';
+
+    it('refuses a header plus ?access_token= with 400 invalid_request', async () => {
+      const token = await keycloak.tokenFor('alice');
+      const response = await request(app.getHttpServer())
+        .get(`/me?access_token=${token}`)
+        .set('Authorization', `Bearer ${token}`)
+        .expect(400);
+      expect(response.headers['www-authenticate']).toBe(invalidRequest);
+      expect(response.body).toEqual({
+        statusCode: 400,
+        message: 'Bearer token sent more than once',
+        error: 'Bad Request',
+      });
+    });
+
+    it('refuses a header plus access_token in a form body with 400', async () => {
+      const token = await keycloak.tokenFor('alice');
+      const response = await request(app.getHttpServer())
+        .post('/echo')
+        .set('Authorization', `Bearer ${token}`)
+        .type('form')
+        .send({ access_token: token })
+        .expect(400);
+      expect(response.headers['www-authenticate']).toBe(invalidRequest);
+    });
+
+    it('takes a JSON field named access_token as data, not as a second token', async () => {
+      const token = await keycloak.tokenFor('alice');
+      const { body } = await request(app.getHttpServer())
+        .post('/echo')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ access_token: 'data' })
+        .expect(200);
+      expect(body).toEqual({ keys: ['access_token'] });
+    });
+
+    it('refuses two Authorization headers (valid, then forged) with 400', async () => {
+      const token = await keycloak.tokenFor('alice');
+      const response = await rawGet(app, '/me', {
+        Authorization: [`Bearer ${token}`, 'Bearer forged.token.value'],
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers['www-authenticate']).toBe(invalidRequest);
+    });
+
+    it('serves one Authorization header sent the same raw way', async () => {
+      const token = await keycloak.tokenFor('alice');
+      expect((await rawGet(app, '/me', { Authorization: `Bearer ${token}` })).status).toBe(200);
+    });
+
+    it('does not take a token from the query alone: 401 missing token', async () => {
+      const token = await keycloak.tokenFor('alice');
+      const response = await get(`/me?access_token=${token}`).expect(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="demo"');
+    });
+
+    it('keeps a malformed bearer credential a 401 invalid_token', async () => {
+      const response = await request(app.getHttpServer())
+        .get('/me')
+        .set('Authorization', 'Bearer a b')
+        .expect(401);
+      expect(response.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+    });
+  });
+});
