@@ -61,4 +61,57 @@ describe('OidcDiscoveryService', () => {
     expect(get).toHaveBeenCalledTimes(2);
     expect(jest.getTimerCount()).toBe(0);
   });
+
+  describe('with a pinned issuer', () => {
+    const pinned = (issuer: string) =>
+      new OidcDiscoveryService(
+        new AuthSettings({ serverUrl: 'http://kc.test', realm: 'demo', clientId: 'api', issuer }),
+        { get } as unknown as HttpService,
+      );
+    let error: jest.Spied<Logger['error']>;
+
+    beforeEach(() => {
+      error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      discovery.onModuleDestroy();
+    });
+
+    it('expects the pinned issuer before discovery answers, with derived back-channel endpoints', () => {
+      discovery = pinned(DOCUMENT.issuer);
+      expect(discovery.endpoints.issuer).toBe(DOCUMENT.issuer);
+      expect(discovery.endpoints.jwksUri).toBe(
+        'http://kc.test/realms/demo/protocol/openid-connect/certs',
+      );
+    });
+
+    it('takes a document that reports exactly the pinned issuer', async () => {
+      get.mockImplementation(() => of({ data: DOCUMENT }));
+      discovery = pinned(DOCUMENT.issuer);
+      await discovery.onModuleInit();
+      expect(discovery.isDiscovered).toBe(true);
+      expect(discovery.issuerMismatch).toBe(false);
+      expect(error).not.toHaveBeenCalled();
+    });
+
+    it('refuses a document with another issuer: logs it, keeps the pin, retries', async () => {
+      get.mockImplementation(() => of({ data: DOCUMENT }));
+      discovery = pinned('https://login.example.com/realms/demo');
+      await discovery.onModuleInit();
+      expect(discovery.issuerMismatch).toBe(true);
+      expect(discovery.isDiscovered).toBe(false);
+      expect(discovery.endpoints.issuer).toBe('https://login.example.com/realms/demo');
+      expect(error).toHaveBeenCalledWith({
+        event: 'issuer_mismatch',
+        discovered: DOCUMENT.issuer,
+        expected: 'https://login.example.com/realms/demo',
+      });
+
+      // The realm's hostname is corrected: the next retry agrees and tokens are accepted again.
+      get.mockImplementation(() =>
+        of({ data: { ...DOCUMENT, issuer: 'https://login.example.com/realms/demo' } }),
+      );
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(discovery.issuerMismatch).toBe(false);
+      expect(discovery.isDiscovered).toBe(true);
+    });
+  });
 });
