@@ -11,5 +11,16 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/keycloak/', '<rootDir>/test/browser/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    // @fastify/static (Swagger UI on Fastify) require()s this ESM-only package. Node >= 20.19
+    // loads it natively; Jest's CommonJS loader needs it compiled to CommonJS.
+    '/@fastify/static/node_modules/content-disposition/.+\\.js$': [
+      '@swc/jest',
+      { swcrc: false, jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' } },
+    ],
+  },
+  transformIgnorePatterns: [
+    '^(?!.*/@fastify/static/node_modules/content-disposition/).*/node_modules/',
+  ],
 };

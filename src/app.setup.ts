@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OidcDiscoveryService } from 'nest-keycloak-auth';
 import {
   documentAuth,
@@ -13,17 +12,17 @@ import {
 import { appConfig, type AppConfig } from './config/app.config.js';
 
 /**
- * Everything `main.ts` does to the app besides listening, shared with the e2e tests so they
- * exercise the same pipes, CORS and docs as production.
+ * Everything `main.ts` does to the app besides building the adapter (src/http-adapter.ts) and
+ * listening, shared with the e2e tests so they exercise the same CORS and docs as production.
+ * Platform-neutral: the same calls on Express and Fastify.
  */
 export function configureApp(app: INestApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
-  const express = app as NestExpressApplication;
-  express.set('trust proxy', config.trustProxy);
-  express.disable('x-powered-by');
   app.enableCors({
     origin: config.corsOrigins,
     credentials: true,
+    // The cors package's default, spelled out: @fastify/cors allows only GET, HEAD and POST.
+    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
     exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
   });
   app.enableShutdownHooks();
@@ -54,17 +53,22 @@ function setUpDocs(app: INestApplication, config: AppConfig): void {
   });
 }
 
+/** What a middleware gets on both platforms: Node's objects (Express and middie add originalUrl). */
+type MiddlewareRequest = IncomingMessage & { originalUrl?: string };
+
 /**
  * Sends `/docs` to `/docs/`. Swagger UI resolves its OAuth2 redirect page against the page's
  * folder: from `/docs` Keycloak would be asked to return to `/oauth2-redirect.html`, which is
- * neither served nor registered. The relative Location keeps any proxy path prefix.
+ * neither served nor registered. The relative Location keeps any proxy path prefix. A
+ * middleware, not a route: Express' non-strict routing would match `/docs/` as well.
  */
 function redirectToFolder(app: INestApplication, path: string): void {
   const folder = path.slice(path.lastIndexOf('/') + 1);
-  app.use(path, (req: Request, res: Response, next: NextFunction) => {
-    const query = req.originalUrl.indexOf('?');
-    const pathname = query < 0 ? req.originalUrl : req.originalUrl.slice(0, query);
-    if (pathname !== path || !['GET', 'HEAD'].includes(req.method)) return next();
-    res.redirect(301, `${folder}/${query < 0 ? '' : req.originalUrl.slice(query)}`);
+  app.use(path, (req: MiddlewareRequest, res: ServerResponse, next: () => void) => {
+    const url = req.originalUrl ?? req.url ?? '';
+    const query = url.indexOf('?');
+    const pathname = query < 0 ? url : url.slice(0, query);
+    if (pathname !== path || !['GET', 'HEAD'].includes(req.method ?? '')) return next();
+    res.writeHead(301, { Location: `${folder}/${query < 0 ? '' : url.slice(query)}` }).end();
   });
 }

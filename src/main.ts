@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { readAppConfig } from './config/app.config.js';
+import { readAppConfig, type AppConfig } from './config/app.config.js';
 import { ConfigValidationError } from './config/config-validation.js';
 import { readKeycloakConfig } from './config/keycloak.config.js';
 
 /** Stops with one line naming the variable when the environment is invalid (exit code 1). */
-function checkEnvironment(): number {
+function checkEnvironment(): AppConfig {
   // The same .env that ConfigModule reads; real environment variables win over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     readKeycloakConfig(process.env);
-    return readAppConfig(process.env).port;
+    return readAppConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -22,16 +22,18 @@ function checkEnvironment(): number {
 const LISTENING_MESSAGE = 'API listening on port';
 
 async function bootstrap(): Promise<void> {
-  const port = checkEnvironment();
+  const config = checkEnvironment();
+  const { port } = config;
   // Loaded after the check, so a bad environment fails fast without loading the framework.
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('./app.module.js');
   const { configureApp } = await import('./app.setup.js');
+  const { createHttpAdapter, wildcardHost } = await import('./http-adapter.js');
   const { Logger } = await import('@nestjs/common');
-  const app = await NestFactory.create(AppModule);
+  const app = await NestFactory.create(AppModule, await createHttpAdapter(config));
   configureApp(app);
   try {
-    await app.listen(port);
+    await app.listen(port, await wildcardHost());
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     process.stderr.write(`Cannot listen: port ${port} is already in use (set PORT)\n`);

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { OidcDiscoveryService } from 'nest-keycloak-auth';
 import { discoveryDocument, KeycloakStandIn } from 'nest-keycloak-auth/testing';
+import { ADAPTERS } from './support/adapters.js';
 import { createTestApp } from './support/test-app.js';
 
 interface OAuth2Flow {
@@ -36,13 +37,13 @@ async function swaggerInit(app: INestApplication): Promise<{ text: string; init:
 
 const flowOf = (doc: OpenApiDoc) => doc.components.securitySchemes.oauth2?.flows?.authorizationCode;
 
-describe('CORS and OpenAPI (Keycloak stand-in)', () => {
+describe.each(ADAPTERS)('%s: CORS and OpenAPI (Keycloak stand-in)', (adapter) => {
   let keycloak: KeycloakStandIn;
   let app: INestApplication;
 
   beforeAll(async () => {
     keycloak = await KeycloakStandIn.start();
-    app = await createTestApp(keycloak);
+    app = await createTestApp(keycloak, { adapter });
   });
 
   afterAll(async () => {
@@ -68,6 +69,20 @@ describe('CORS and OpenAPI (Keycloak stand-in)', () => {
         .set('Origin', 'http://localhost:5173');
       expect(actual.status).toBe(401);
       expect(actual.headers['access-control-expose-headers']).toContain('WWW-Authenticate');
+    });
+
+    it.each(['GET', 'POST', 'DELETE'])('lets a listed origin send %s', async (method) => {
+      const response = await request(app.getHttpServer())
+        .options('/items/1')
+        .set('Origin', 'http://localhost:5173')
+        .set('Access-Control-Request-Method', method)
+        .expect(204);
+      expect(response.headers['access-control-allow-methods']).toContain(method);
+    });
+
+    it('sends no X-Powered-By header', async () => {
+      const response = await request(app.getHttpServer()).get('/health').expect(200);
+      expect(response.headers['x-powered-by']).toBeUndefined();
     });
 
     it.each([
@@ -178,69 +193,72 @@ describe('CORS and OpenAPI (Keycloak stand-in)', () => {
   });
 });
 
-describe('Swagger UI OAuth2 endpoints: discovered, derived, refreshed', () => {
-  let keycloak: KeycloakStandIn;
-  let app: INestApplication | undefined;
+describe.each(ADAPTERS)(
+  '%s: Swagger UI OAuth2 endpoints: discovered, derived, refreshed',
+  (adapter) => {
+    let keycloak: KeycloakStandIn;
+    let app: INestApplication | undefined;
 
-  beforeAll(async () => {
-    keycloak = await KeycloakStandIn.start();
-  });
-
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    keycloak.clearFaults();
-  });
-
-  afterAll(async () => {
-    await keycloak.stop();
-  });
-
-  const flow = async (target: INestApplication) =>
-    flowOf((await swaggerInit(target)).init.swaggerDoc);
-
-  it("uses the discovery document's endpoints, not derived ones", async () => {
-    const publicHost = `http://localhost:${keycloak.port}/realms/demo/protocol/openid-connect`;
-    const document = {
-      ...discoveryDocument(keycloak.issuer),
-      authorization_endpoint: `${publicHost}/auth`,
-      token_endpoint: `${publicHost}/token`,
-    };
-    keycloak.failNext('discovery', { body: JSON.stringify(document) });
-    app = await createTestApp(keycloak);
-    expect(await flow(app)).toMatchObject({
-      authorizationUrl: `${publicHost}/auth`,
-      tokenUrl: `${publicHost}/token`,
+    beforeAll(async () => {
+      keycloak = await KeycloakStandIn.start();
     });
-  });
 
-  it('takes a back-channel token endpoint (docker compose) from under the public issuer', async () => {
-    const document = {
-      ...discoveryDocument(keycloak.issuer),
-      token_endpoint: 'http://keycloak:8080/realms/demo/protocol/openid-connect/token',
-    };
-    keycloak.failNext('discovery', { body: JSON.stringify(document) });
-    app = await createTestApp(keycloak);
-    expect((await flow(app))?.tokenUrl).toBe(`${keycloak.issuer}/protocol/openid-connect/token`);
-  });
-
-  it('falls back to derived endpoints while discovery fails, and follows a later success', async () => {
-    keycloak.failNext('discovery', { status: 503 });
-    app = await createTestApp(keycloak, { env: { SWAGGER_CLIENT_ID: 'team-web' } });
-    const derived = `${keycloak.issuer}/protocol/openid-connect`;
-    expect(await flow(app)).toMatchObject({
-      authorizationUrl: `${derived}/auth`,
-      tokenUrl: `${derived}/token`,
+    afterEach(async () => {
+      await app?.close();
+      app = undefined;
+      keycloak.clearFaults();
     });
-    expect((await swaggerInit(app)).init.customOptions.initOAuth?.clientId).toBe('team-web');
 
-    const publicHost = `http://localhost:${keycloak.port}/realms/demo/protocol/openid-connect`;
-    const document = {
-      ...discoveryDocument(keycloak.issuer),
-      authorization_endpoint: `${publicHost}/auth`,
-    };
-    keycloak.failNext('discovery', { body: JSON.stringify(document) });
-    expect(await app.get(OidcDiscoveryService).discover()).toBe(true);
-    expect((await flow(app))?.authorizationUrl).toBe(`${publicHost}/auth`);
-  });
-});
+    afterAll(async () => {
+      await keycloak.stop();
+    });
+
+    const flow = async (target: INestApplication) =>
+      flowOf((await swaggerInit(target)).init.swaggerDoc);
+
+    it("uses the discovery document's endpoints, not derived ones", async () => {
+      const publicHost = `http://localhost:${keycloak.port}/realms/demo/protocol/openid-connect`;
+      const document = {
+        ...discoveryDocument(keycloak.issuer),
+        authorization_endpoint: `${publicHost}/auth`,
+        token_endpoint: `${publicHost}/token`,
+      };
+      keycloak.failNext('discovery', { body: JSON.stringify(document) });
+      app = await createTestApp(keycloak, { adapter });
+      expect(await flow(app)).toMatchObject({
+        authorizationUrl: `${publicHost}/auth`,
+        tokenUrl: `${publicHost}/token`,
+      });
+    });
+
+    it('takes a back-channel token endpoint (docker compose) from under the public issuer', async () => {
+      const document = {
+        ...discoveryDocument(keycloak.issuer),
+        token_endpoint: 'http://keycloak:8080/realms/demo/protocol/openid-connect/token',
+      };
+      keycloak.failNext('discovery', { body: JSON.stringify(document) });
+      app = await createTestApp(keycloak, { adapter });
+      expect((await flow(app))?.tokenUrl).toBe(`${keycloak.issuer}/protocol/openid-connect/token`);
+    });
+
+    it('falls back to derived endpoints while discovery fails, and follows a later success', async () => {
+      keycloak.failNext('discovery', { status: 503 });
+      app = await createTestApp(keycloak, { adapter, env: { SWAGGER_CLIENT_ID: 'team-web' } });
+      const derived = `${keycloak.issuer}/protocol/openid-connect`;
+      expect(await flow(app)).toMatchObject({
+        authorizationUrl: `${derived}/auth`,
+        tokenUrl: `${derived}/token`,
+      });
+      expect((await swaggerInit(app)).init.customOptions.initOAuth?.clientId).toBe('team-web');
+
+      const publicHost = `http://localhost:${keycloak.port}/realms/demo/protocol/openid-connect`;
+      const document = {
+        ...discoveryDocument(keycloak.issuer),
+        authorization_endpoint: `${publicHost}/auth`,
+      };
+      keycloak.failNext('discovery', { body: JSON.stringify(document) });
+      expect(await app.get(OidcDiscoveryService).discover()).toBe(true);
+      expect((await flow(app))?.authorizationUrl).toBe(`${publicHost}/auth`);
+    });
+  },
+);

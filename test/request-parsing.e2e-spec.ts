@@ -1,17 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
+import { ADAPTERS } from './support/adapters.js';
 import { createTestApp } from './support/test-app.js';
 
 /** What a client sends that cannot be parsed gets a fixed 4xx, never a parser's text or a 500. */
-describe('unparseable requests (Keycloak stand-in)', () => {
+describe.each(ADAPTERS)('%s: unparseable requests (Keycloak stand-in)', (adapter) => {
   let keycloak: KeycloakStandIn;
   let app: INestApplication;
   let alice: string;
 
   beforeAll(async () => {
     keycloak = await KeycloakStandIn.start();
-    app = await createTestApp(keycloak);
+    app = await createTestApp(keycloak, { adapter });
+    await app.listen(0, '127.0.0.1');
     alice = await keycloak.tokenFor('alice');
   });
 
@@ -38,6 +43,70 @@ describe('unparseable requests (Keycloak stand-in)', () => {
   it('answers a body that claims gzip but is not with 400 Bad Request, not zlib text', async () => {
     const { body } = await post('not gzip', { 'Content-Encoding': 'gzip' }).expect(400);
     expect(body).toEqual({ statusCode: 400, message: 'Bad Request', error: 'Bad Request' });
+  });
+
+  /** Sends raw bytes (supertest would serialise a Buffer as JSON) to the listening app. */
+  async function postBytes(body: Buffer, headers: Record<string, string>) {
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/items`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${alice}`, 'Content-Type': 'application/json', ...headers },
+      body,
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('reads a gzip-compressed body, as body-parser does', async () => {
+    const answer = await postBytes(gzipSync('{"name":"zipped"}'), { 'Content-Encoding': 'gzip' });
+    expect(answer).toMatchObject({ status: 201, body: { name: 'zipped' } });
+  });
+
+  it('applies the size limit to the inflated body: a small gzip of a large one is a 413', async () => {
+    const bomb = gzipSync(JSON.stringify({ name: 'x'.repeat(200_000) }));
+    expect(bomb.length).toBeLessThan(10_000);
+    expect(await postBytes(bomb, { 'Content-Encoding': 'gzip' })).toEqual({
+      status: 413,
+      body: { statusCode: 413, message: 'Payload Too Large', error: 'Payload Too Large' },
+    });
+  });
+
+  it('answers an unknown Content-Encoding with 415', async () => {
+    const { body } = await post('{"name":"a"}', { 'Content-Encoding': 'compress' }).expect(415);
+    expect(body).toEqual({
+      statusCode: 415,
+      message: 'Unsupported Media Type',
+      error: 'Unsupported Media Type',
+    });
+  });
+
+  it.each(['"a string"', '42', '   '])(
+    'answers the JSON body %p, not an object, with 400',
+    async (text) => {
+      const { body } = await post(text).expect(400);
+      expect(body).toEqual({
+        statusCode: 400,
+        message: 'Malformed JSON body',
+        error: 'Bad Request',
+      });
+    },
+  );
+
+  it.each([
+    ['an empty JSON body', '', 'application/json'],
+    ['a text/plain body', 'name=x', 'text/plain'],
+  ])(
+    'reads %s as no fields: the validation errors, not a parser error',
+    async (_label, text, type) => {
+      const { body } = await post(text, { 'Content-Type': type }).expect(400);
+      expect(body).toMatchObject({
+        statusCode: 400,
+        message: expect.arrayContaining(['name must be a string']),
+      });
+    },
+  );
+
+  it('answers a charset other than UTF with 415', async () => {
+    await post('{"name":"a"}', { 'Content-Type': 'application/json; charset=latin1' }).expect(415);
   });
 
   it('answers a body over the size limit with 413', async () => {

@@ -9,6 +9,7 @@ import {
   tamperPayload,
   KeycloakStandIn,
 } from 'nest-keycloak-auth/testing';
+import { ADAPTERS } from './support/adapters.js';
 import { createTestApp } from './support/test-app.js';
 
 const CONCURRENCY = 50;
@@ -16,13 +17,13 @@ const CONCURRENCY = 50;
 const BURST_TIMEOUT_MS = 60_000;
 
 /** Bounded bursts over real loopback sockets (a few seconds each), as issue 4 asks. */
-describe('resilience under load (Keycloak stand-in)', () => {
+describe.each(ADAPTERS)('%s: resilience under load (Keycloak stand-in)', (adapter) => {
   let keycloak: KeycloakStandIn;
   let app: INestApplication | undefined;
   let baseUrl: string;
 
   async function startApp(env: Record<string, string> = {}): Promise<void> {
-    app = await createTestApp(keycloak, { env });
+    app = await createTestApp(keycloak, { adapter, env });
     await app.listen(0, '127.0.0.1');
     const server = app.getHttpServer() as Server;
     const { port } = server.address() as AddressInfo;

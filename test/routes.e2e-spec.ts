@@ -2,16 +2,17 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { ROUTE_TABLE, type Caller } from './support/route-table.js';
+import { ADAPTERS } from './support/adapters.js';
 import { createTestApp } from './support/test-app.js';
 
-describe('routes × callers (Keycloak stand-in)', () => {
+describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) => {
   let keycloak: KeycloakStandIn;
   let app: INestApplication;
   const tokens = {} as Record<Caller, string | undefined>;
 
   beforeAll(async () => {
     keycloak = await KeycloakStandIn.start({ serviceAccountRoles: ['api-read'] });
-    app = await createTestApp(keycloak);
+    app = await createTestApp(keycloak, { adapter });
     tokens.alice = await keycloak.tokenFor('alice');
     tokens.bob = await keycloak.tokenFor('bob');
     tokens.carol = await keycloak.tokenFor('carol');
@@ -87,6 +88,14 @@ describe('routes × callers (Keycloak stand-in)', () => {
       ).expect(200);
       expect(fetched).toEqual(body);
     });
+
+    it.each(['/items/', '/ITEMS', '/Items/'])(
+      'routes %s like /items, as Express does (trailing slash and case ignored)',
+      async (path) => {
+        await call('GET', path, tokens.bob).expect(200);
+        await call('GET', path).expect(401);
+      },
+    );
 
     it('lists items as an array', async () => {
       const { body } = await call('GET', '/items', tokens.bob).expect(200);

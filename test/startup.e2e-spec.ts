@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { freePort, started } from './support/child-app.js';
+import { ADAPTERS } from './support/adapters.js';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 
 // These tests run the built app (`npm test` builds first), as `npm run start:prod` does.
@@ -17,6 +18,8 @@ describe('start-up of the built app', () => {
     ['JWT_CLOCK_TOLERANCE_SECONDS', 'thirty'],
     ['PORT', '70000'],
     ['CORS_ORIGINS', 'http://localhost:3000/app'],
+    ['HTTP_ADAPTER', 'koa'],
+    ['HTTP_ADAPTER', 'Fastify'],
   ])(
     'stops before listening when %s=%p, naming the variable, exit code 1',
     (name, value) => {
@@ -36,76 +39,78 @@ describe('start-up of the built app', () => {
     20_000,
   );
 
-  describe('with Keycloak unreachable', () => {
-    let app: ChildProcess;
-    let base: string;
-    let token: string;
+  describe.each(ADAPTERS)('on %s', (HTTP_ADAPTER) => {
+    describe('with Keycloak unreachable', () => {
+      let app: ChildProcess;
+      let base: string;
+      let token: string;
 
-    beforeAll(async () => {
+      beforeAll(async () => {
+        const keycloak = await KeycloakStandIn.start();
+        token = await keycloak.tokenFor('bob');
+        await keycloak.stop(); // its port is now closed: connections are refused
+        const port = await freePort();
+        base = `http://127.0.0.1:${port}`;
+        app = spawn(process.execPath, [MAIN], {
+          env: { ...BASE_ENV, HTTP_ADAPTER, PORT: String(port), KEYCLOAK_URL: keycloak.url },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        await started(app);
+      }, 30_000);
+
+      afterAll(async () => {
+        if (app.exitCode === null) {
+          app.kill('SIGTERM');
+          await once(app, 'exit');
+        }
+      });
+
+      it('serves /health', async () => {
+        const response = await fetch(`${base}/health`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ status: 'ok' });
+      });
+
+      it('answers a request without a token with 401', async () => {
+        expect((await fetch(`${base}/items`)).status).toBe(401);
+      });
+
+      it('answers a token whose key cannot be fetched with 503, never 500', async () => {
+        const response = await fetch(`${base}/items`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        expect(response.status).toBe(503);
+        expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(await response.json()).toEqual({
+          statusCode: 503,
+          message: 'Token verification unavailable',
+          error: 'Service Unavailable',
+        });
+      });
+    });
+
+    it('stops with one line and exit code 1 when its port is already taken', async () => {
       const keycloak = await KeycloakStandIn.start();
-      token = await keycloak.tokenFor('bob');
-      await keycloak.stop(); // its port is now closed: connections are refused
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      app = spawn(process.execPath, [MAIN], {
-        env: { ...BASE_ENV, PORT: String(port), KEYCLOAK_URL: keycloak.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      await started(app);
-    }, 30_000);
-
-    afterAll(async () => {
-      if (app.exitCode === null) {
-        app.kill('SIGTERM');
-        await once(app, 'exit');
+      const holder = createServer().listen(0); // all interfaces, like the app
+      await once(holder, 'listening');
+      const { port } = holder.address() as { port: number };
+      try {
+        const child = spawn(process.execPath, [MAIN], {
+          env: { ...BASE_ENV, HTTP_ADAPTER, PORT: String(port), KEYCLOAK_URL: keycloak.url },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        const [code] = (await once(child, 'exit')) as [number | null];
+        expect(code).toBe(1);
+        // Nest logs the listen error first; ours is the last line, the one a person acts on.
+        expect(stderr.trim().split('\n').at(-1)).toBe(
+          `Cannot listen: port ${port} is already in use (set PORT)`,
+        );
+      } finally {
+        holder.close();
+        await keycloak.stop();
       }
-    });
-
-    it('serves /health', async () => {
-      const response = await fetch(`${base}/health`);
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: 'ok' });
-    });
-
-    it('answers a request without a token with 401', async () => {
-      expect((await fetch(`${base}/items`)).status).toBe(401);
-    });
-
-    it('answers a token whose key cannot be fetched with 503, never 500', async () => {
-      const response = await fetch(`${base}/items`, {
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      expect(response.status).toBe(503);
-      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(await response.json()).toEqual({
-        statusCode: 503,
-        message: 'Token verification unavailable',
-        error: 'Service Unavailable',
-      });
-    });
+    }, 30_000);
   });
-
-  it('stops with one line and exit code 1 when its port is already taken', async () => {
-    const keycloak = await KeycloakStandIn.start();
-    const holder = createServer().listen(0); // all interfaces, like the app
-    await once(holder, 'listening');
-    const { port } = holder.address() as { port: number };
-    try {
-      const child = spawn(process.execPath, [MAIN], {
-        env: { ...BASE_ENV, PORT: String(port), KEYCLOAK_URL: keycloak.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const [code] = (await once(child, 'exit')) as [number | null];
-      expect(code).toBe(1);
-      // Nest logs the listen error first; ours is the last line, the one a person acts on.
-      expect(stderr.trim().split('\n').at(-1)).toBe(
-        `Cannot listen: port ${port} is already in use (set PORT)`,
-      );
-    } finally {
-      holder.close();
-      await keycloak.stop();
-    }
-  }, 30_000);
 });

@@ -7,6 +7,7 @@ import {
   tamperPayload,
   KeycloakStandIn,
 } from 'nest-keycloak-auth/testing';
+import { ADAPTERS } from './support/adapters.js';
 import { createTestApp } from './support/test-app.js';
 
 /** Collects every log line, so tests can prove no token is ever logged. */
@@ -28,7 +29,7 @@ function asLine(message: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(message);
 }
 
-describe('token rejections (Keycloak stand-in)', () => {
+describe.each(ADAPTERS)('%s: token rejections (Keycloak stand-in)', (adapter) => {
   let keycloak: KeycloakStandIn;
   let other: KeycloakStandIn;
   let app: INestApplication;
@@ -38,7 +39,7 @@ describe('token rejections (Keycloak stand-in)', () => {
   beforeAll(async () => {
     keycloak = await KeycloakStandIn.start();
     other = await KeycloakStandIn.start({ realm: 'other' });
-    app = await createTestApp(keycloak, { logger });
+    app = await createTestApp(keycloak, { adapter, logger });
   });
 
   afterAll(async () => {

@@ -3,10 +3,12 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 
 /**
- * Express' body parser and router fail on what a client sent (bad JSON, a bad gzip stream, a
- * bad %-escape, a body too large) with their own error text, which Nest passes on as the
- * message: "Unexpected token 'x', "{"name": x}" is not valid JSON" echoes the body and the
- * parser's internals. This filter answers them with a fixed message instead, same status.
+ * The body parsers and routers of Express and Fastify fail on what a client sent (bad JSON, a
+ * bad gzip stream, a bad %-escape, a body too large) with their own error text, which Nest
+ * passes on as the message: "Unexpected token 'x', "{"name": x}" is not valid JSON" echoes the
+ * body and the parser's internals. This filter answers them with a fixed message instead, same
+ * status, so both platforms answer alike. (Fastify's router refusals never reach a filter: see
+ * src/fastify-adapter.ts.)
  */
 @Catch(HttpException)
 export class RequestParseErrorFilter extends BaseExceptionFilter {
@@ -17,11 +19,10 @@ export class RequestParseErrorFilter extends BaseExceptionFilter {
       return;
     }
     const status = exception.getStatus();
-    host
-      .switchToHttp()
-      .getResponse<{ status(code: number): { json(body: unknown): void } }>()
-      .status(status)
-      .json({ statusCode: status, message, error: STATUS_CODES[status] ?? 'Bad Request' });
+    // Through the adapter, as BaseExceptionFilter replies: the same code on Express and Fastify.
+    const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
+    const body = { statusCode: status, message, error: STATUS_CODES[status] ?? 'Bad Request' };
+    adapter?.reply(host.switchToHttp().getResponse(), body, status);
   }
 }
 
@@ -30,8 +31,23 @@ function fixedMessage(exception: HttpException): string | undefined {
   const cause = exception.cause;
   if (cause instanceof SyntaxError) return 'Malformed JSON body';
   if (cause instanceof URIError) return 'Malformed URL';
-  if (isHttpError(cause)) return STATUS_CODES[cause.statusCode] ?? 'Bad Request';
+  if (isFastifyError(cause)) {
+    if (cause.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return 'Malformed JSON body';
+    if (cause.code === 'FST_ERR_BAD_URL') return 'Malformed URL';
+  }
+  if (isHttpError(cause) || isFastifyError(cause)) {
+    return STATUS_CODES[cause.statusCode] ?? 'Bad Request';
+  }
   return undefined;
+}
+
+/** Fastify's own errors (FST_ERR_CTP_BODY_TOO_LARGE, ...); Nest wraps only the 4xx ones. */
+function isFastifyError(value: unknown): value is { statusCode: number; code: string } {
+  return (
+    value instanceof Error &&
+    value.name === 'FastifyError' &&
+    typeof (value as { statusCode?: unknown }).statusCode === 'number'
+  );
 }
 
 /** The shape of errors from the http-errors package (body-parser, raw-body, send). */

@@ -18,6 +18,7 @@ describe('readAppConfig', () => {
   it('applies the defaults to an empty environment', () => {
     expect(readAppConfig({})).toEqual({
       port: 8000,
+      httpAdapter: 'express',
       corsOrigins: ['http://localhost:3000', 'http://localhost:5173'],
       trustProxy: false,
       swaggerClientId: 'nest-api-web',
@@ -26,7 +27,13 @@ describe('readAppConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(
-      readAppConfig({ PORT: '', CORS_ORIGINS: '', TRUST_PROXY: '', SWAGGER_CLIENT_ID: '' }),
+      readAppConfig({
+        PORT: '',
+        CORS_ORIGINS: '',
+        TRUST_PROXY: '',
+        SWAGGER_CLIENT_ID: '',
+        HTTP_ADAPTER: '',
+      }),
     ).toEqual(readAppConfig({}));
   });
 
@@ -67,6 +74,10 @@ describe('readAppConfig', () => {
     },
   );
 
+  it.each(['express', 'fastify'] as const)('reads HTTP_ADAPTER=%p', (HTTP_ADAPTER) => {
+    expect(readAppConfig({ HTTP_ADAPTER }).httpAdapter).toBe(HTTP_ADAPTER);
+  });
+
   it.each([
     ['PORT', '0'],
     ['PORT', '70000'],
@@ -85,6 +96,9 @@ describe('readAppConfig', () => {
     ['SWAGGER_CLIENT_ID', 'nest api web'],
     ['SWAGGER_CLIENT_ID', 'a'.repeat(256)],
     ['SWAGGER_CLIENT_ID', 'web\u00e9'],
+    ['HTTP_ADAPTER', 'koa'],
+    ['HTTP_ADAPTER', 'Fastify'],
+    ['HTTP_ADAPTER', 'express,fastify'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^Invalid configuration: ${name} `));
   });

@@ -1,6 +1,6 @@
 import { isIP, isIPv4 } from 'node:net';
 import { registerAs } from '@nestjs/config';
-import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsIn, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import { IsIntegerString } from './env-validators.js';
 import { splitList, validateEnv } from './config-validation.js';
 
@@ -57,6 +57,12 @@ function isTrustProxy(value: unknown): boolean {
   return items.length > 0 && items.every(isProxyAddress);
 }
 
+/** The HTTP platforms the app runs on. */
+export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
+
+/** `HTTP_ADAPTER`: which HTTP platform serves the app. */
+export type HttpAdapterName = (typeof HTTP_ADAPTERS)[number];
+
 /** The raw HTTP-server environment. */
 export class AppEnv {
   @IsIntegerString(1, 65535, { message: 'PORT must be a whole number from 1 to 65535' })
@@ -82,12 +88,17 @@ export class AppEnv {
       'SWAGGER_CLIENT_ID must be a Keycloak client id: 1 to 255 visible ASCII characters, no spaces',
   })
   SWAGGER_CLIENT_ID = 'nest-api-web';
+
+  @IsIn(HTTP_ADAPTERS, { message: 'HTTP_ADAPTER must be express or fastify' })
+  HTTP_ADAPTER: HttpAdapterName = 'express';
 }
 
 /** Typed HTTP-server settings. */
 export interface AppConfig {
   port: number;
   corsOrigins: string[];
+  /** `HTTP_ADAPTER`: Express or Fastify. @default 'express' */
+  httpAdapter: HttpAdapterName;
   /** Express `trust proxy` value: false, true, a hop count or a list of addresses. */
   trustProxy: boolean | number | string;
   /** Public client (PKCE, no secret) that Swagger UI at /docs signs in with. */
@@ -100,6 +111,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv): AppConfig {
   const trust = raw.TRUST_PROXY.trim();
   return {
     port: Number(raw.PORT),
+    httpAdapter: raw.HTTP_ADAPTER,
     corsOrigins: splitList(raw.CORS_ORIGINS),
     trustProxy:
       trust === 'true'

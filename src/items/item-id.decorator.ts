@@ -1,5 +1,4 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
 
 /** 1 to 9,007,199,254,740,991 written as plain decimal digits, no sign, no leading zero. */
 const ITEM_ID = /^[1-9]\d{0,15}$/;
@@ -9,7 +8,7 @@ const ITEM_ID = /^[1-9]\d{0,15}$/;
  * the global ValidationPipe sees `+value`, so `0x10`, `1e3` and `1.0` would pass as numbers.
  */
 export const ItemId = createParamDecorator((_data: unknown, context: ExecutionContext): number => {
-  const raw = context.switchToHttp().getRequest<Request>().params.id;
+  const raw = context.switchToHttp().getRequest<{ params: Record<string, unknown> }>().params.id;
   const id = typeof raw === 'string' && ITEM_ID.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(id)) {
     throw new BadRequestException('id must be a positive whole number');

@@ -11,6 +11,7 @@ import {
   stopAll,
   type ChildService,
 } from './support/processes.js';
+import { ADAPTERS } from '../support/adapters.js';
 
 type CallResult =
   | { ok: true; status: number; body: { username?: string } }
@@ -62,7 +63,7 @@ const SUITE = 'CORS from a real browser (built API, CORS_ORIGINS from .env)';
  * Keycloak's client allows no redirect to :5174, so these tests do not sign in on Keycloak's
  * page: bob's token comes from the password grant, and the page calls the API with it.
  */
-describe(SUITE, () => {
+describe.each(ADAPTERS)(`${SUITE} on %s`, (adapter) => {
   let api: ChildService | undefined;
   let spa: ChildService | undefined;
   let foreignSpa: ChildService | undefined;
@@ -71,7 +72,7 @@ describe(SUITE, () => {
 
   beforeAll(async () => {
     await requireKeycloak();
-    [api, spa, foreignSpa] = await startTogether(startApi(), startSpa(5173), startSpa(5174));
+    [api, spa, foreignSpa] = await startTogether(startApi(adapter), startSpa(5173), startSpa(5174));
     session = await BrowserSession.launch();
     token = await passwordGrantToken('bob');
   });

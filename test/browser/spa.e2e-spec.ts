@@ -17,6 +17,7 @@ import {
   stopAll,
   type ChildService,
 } from './support/processes.js';
+import { ADAPTERS } from '../support/adapters.js';
 
 /** Opens the SPA, clicks Sign in, logs in on Keycloak and waits until the SPA shows the user. */
 async function signInOnSpa(page: Page, user: DemoUser): Promise<void> {
@@ -42,14 +43,14 @@ interface PageStorage {
 
 const SUITE = 'Example SPA on :5173 (real Keycloak, built API)';
 
-describe(SUITE, () => {
+describe.each(ADAPTERS)(`${SUITE} on %s`, (adapter) => {
   let api: ChildService | undefined;
   let spa: ChildService | undefined;
   let session: BrowserSession;
 
   beforeAll(async () => {
     await requireKeycloak();
-    [api, spa] = await startTogether(startApi(), startSpa(5173));
+    [api, spa] = await startTogether(startApi(adapter), startSpa(5173));
     session = await BrowserSession.launch();
   });
 

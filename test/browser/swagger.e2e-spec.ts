@@ -12,6 +12,7 @@ import {
   stopAll,
   type ChildService,
 } from './support/processes.js';
+import { ADAPTERS } from '../support/adapters.js';
 
 /** Opens /docs and signs in through Authorize → oauth2 → Keycloak's login page (a popup). */
 async function signInOnSwagger(page: Page, user: DemoUser): Promise<void> {
@@ -57,13 +58,13 @@ async function expectValue(input: Locator, value: string): Promise<void> {
 
 const SUITE = 'Swagger UI at /docs signs in on Keycloak (real Keycloak, built API)';
 
-describe(SUITE, () => {
+describe.each(ADAPTERS)(`${SUITE} on %s`, (adapter) => {
   let api: ChildService | undefined;
   let session: BrowserSession;
 
   beforeAll(async () => {
     await requireKeycloak();
-    api = await startApi();
+    api = await startApi(adapter);
     session = await BrowserSession.launch();
   });
 

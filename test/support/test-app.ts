@@ -2,6 +2,8 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { readAppConfig, type HttpAdapterName } from '../../src/config/app.config.js';
+import { createHttpAdapter } from '../../src/http-adapter.js';
 
 /** Where the app under test finds its Keycloak: a stand-in's address and client. */
 export interface KeycloakTarget {
@@ -13,6 +15,8 @@ export interface KeycloakTarget {
 
 /** Options of {@link createTestApp}. */
 export interface TestAppOptions {
+  /** The HTTP platform, as `HTTP_ADAPTER` chooses it in production. @default 'express' */
+  adapter?: HttpAdapterName;
   /** Extra environment variables, e.g. `{ JWKS_COOLDOWN_SECONDS: '0' }`. */
   env?: Record<string, string>;
   /** Logger for the app; silent by default. */
@@ -22,8 +26,8 @@ export interface TestAppOptions {
 }
 
 /**
- * Boots the real AppModule, configured exactly as `main.ts` configures it (pipes, CORS,
- * docs), against a Keycloak at `target`. Close it with `app.close()`.
+ * Boots the real AppModule on Express or Fastify, configured exactly as `main.ts` configures it
+ * (adapter, pipes, CORS, docs), against a Keycloak at `target`. Close it with `app.close()`.
  */
 export async function createTestApp(
   target: KeycloakTarget,
@@ -52,12 +56,18 @@ export async function createTestApp(
     TOKEN_CACHE_MAX_AGE_SECONDS: '',
     TRUST_PROXY: '',
     SWAGGER_CLIENT_ID: '',
+    HTTP_ADAPTER: options.adapter ?? '',
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule] });
   const moduleRef = await (options.override?.(builder) ?? builder).compile();
-  const app = moduleRef.createNestApplication({ logger: options.logger ?? false });
+  const adapter = await createHttpAdapter(readAppConfig(process.env));
+  const app = moduleRef.createNestApplication(adapter, { logger: options.logger ?? false });
   configureApp(app);
   await app.init();
+  // Fastify registers routes and plugins on ready(); supertest needs them in place.
+  if (adapter.getType() === 'fastify') {
+    await adapter.getInstance<{ ready(): PromiseLike<unknown> }>().ready();
+  }
   return app;
 }

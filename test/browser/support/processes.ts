@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import type { HttpAdapterName } from '../../../src/config/app.config.js';
 import { LISTENING_LINE, waitForLine } from '../../support/child-app.js';
 
 /** Where the browser tests expect each piece; Keycloak's client only allows these origins. */
@@ -15,7 +16,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Variables the app reads: removed from the child's environment so `.env`'s defaults apply. */
 const APP_VARIABLES =
-  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_|CORS_ORIGINS$|PORT$|TRUST_PROXY$|SWAGGER_)/;
+  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_|CORS_ORIGINS$|PORT$|TRUST_PROXY$|SWAGGER_|HTTP_ADAPTER$)/;
 
 /** A child process of the test, stopped by its PID. */
 export class ChildService {
@@ -79,11 +80,17 @@ export async function requireKeycloak(): Promise<void> {
 }
 
 /**
- * The built API (`node dist/main.js`) on :8000 with `.env`'s settings; ready when it listens and
- * /health/ready says the realm's keys are loaded. Stopped again if either check fails.
+ * The built API (`node dist/main.js`) on :8000 with `.env`'s settings on the given platform
+ * (`HTTP_ADAPTER`); ready when it listens and /health/ready says the realm's keys are loaded.
+ * Stopped again if either check fails.
  */
-export async function startApi(): Promise<ChildService> {
-  const api = await ChildService.start('API (node dist/main.js)', ['dist/main.js'], LISTENING_LINE);
+export async function startApi(adapter: HttpAdapterName): Promise<ChildService> {
+  const api = await ChildService.start(
+    `API on ${adapter} (node dist/main.js)`,
+    ['dist/main.js'],
+    LISTENING_LINE,
+    { HTTP_ADAPTER: adapter },
+  );
   try {
     const ready = await fetch(`${API_URL}/health/ready`);
     if (ready.status !== 200) {
