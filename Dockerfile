@@ -2,7 +2,8 @@
 # API image. Build:  docker build -t nest-keycloak-api .
 # (docker-compose.yml builds it for `npm run stack`.)
 
-FROM node:20-bookworm-slim AS build
+# Node 26, the Active LTS line, on Debian 13 "trixie" (current stable; bookworm is in LTS only).
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/nest-keycloak-auth/package.json ./packages/nest-keycloak-auth/
@@ -13,7 +14,7 @@ COPY src ./src
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
 ENV NODE_ENV=production \
     PORT=8000
 WORKDIR /app
