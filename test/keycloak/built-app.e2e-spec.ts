@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ADAPTERS } from '../support/adapters.js';
 import { once } from 'node:events';
 import { freePort, started } from '../support/child-app.js';
 import {
@@ -13,7 +14,7 @@ import {
 // it, against the real Keycloak: what the other specs prove in-process also holds for dist/.
 const MAIN = 'dist/main.js';
 
-describe('the built app against the real Keycloak', () => {
+describe.each(ADAPTERS)('the built app against the real Keycloak on %s', (adapter) => {
   let child: ChildProcess;
   let base: string;
 
@@ -30,6 +31,7 @@ describe('the built app against the real Keycloak', () => {
         KEYCLOAK_REALM: 'demo',
         KEYCLOAK_CLIENT_ID: 'nest-api',
         KEYCLOAK_CLIENT_SECRET: API_CLIENT_SECRET,
+        HTTP_ADAPTER: adapter,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { ADAPTERS } from '../support/adapters.js';
 import { call, startApp } from './support/api.js';
 import {
   KeycloakAdmin,
@@ -15,7 +16,7 @@ import {
  * the JWKS at start-up, must fetch the keys again on the unknown kid and accept both.
  * The key provider is removed in afterAll (Keycloak then signs with the original key again).
  */
-describe('signing key rotation (real Keycloak)', () => {
+describe.each(ADAPTERS)('signing key rotation (real Keycloak) on %s', (adapter) => {
   let app: INestApplication;
   let admin: KeycloakAdmin;
   const undo = new UndoStack();
@@ -27,7 +28,7 @@ describe('signing key rotation (real Keycloak)', () => {
     admin = await KeycloakAdmin.connect();
     // Started BEFORE the rotation. The verified-token cache is off, so every request really
     // resolves its key; the JWKS cooldown keeps its default (a first miss fetches at once).
-    app = await startApp({ TOKEN_CACHE_MAX_ENTRIES: '0' });
+    app = await startApp(adapter, { TOKEN_CACHE_MAX_ENTRIES: '0' });
     oldToken = (await userTokens('alice')).access_token;
     oldKid = headerOf(oldToken).kid!;
     await call(app, 'GET', '/items', oldToken).expect(200);

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { ADAPTERS } from '../support/adapters.js';
 import { call, expectInvalidToken, newItem, startApp } from './support/api.js';
 import {
   KeycloakAdmin,
@@ -15,14 +16,14 @@ import {
  * route refuses it, while routes checked locally (signature, exp) keep accepting it.
  * Only the sessions these tests open are ended (never all of alice's sessions).
  */
-describe('revocation through Keycloak sessions (real Keycloak)', () => {
+describe.each(ADAPTERS)('revocation through Keycloak sessions (real Keycloak) on %s', (adapter) => {
   let app: INestApplication;
   let admin: KeycloakAdmin;
 
   beforeAll(async () => {
     admin = await KeycloakAdmin.connect();
     // No reuse of `active: true` answers, so an answer cached before the logout cannot mask it.
-    app = await startApp({ INTROSPECTION_CACHE_TTL_SECONDS: '0' });
+    app = await startApp(adapter, { INTROSPECTION_CACHE_TTL_SECONDS: '0' });
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { ADAPTERS } from '../support/adapters.js';
 import { ROUTE_TABLE, type Caller } from '../support/route-table.js';
 import { call, startApp } from './support/api.js';
 import {
@@ -47,14 +48,14 @@ interface UserRow {
   enabled: boolean;
 }
 
-describe('routes × callers (real Keycloak)', () => {
+describe.each(ADAPTERS)('routes × callers (real Keycloak) on %s', (adapter) => {
   let app: INestApplication;
   let admin: KeycloakAdmin;
   const tokens = {} as Record<Caller, string | undefined>;
 
   beforeAll(async () => {
     admin = await KeycloakAdmin.connect();
-    app = await startApp();
+    app = await startApp(adapter);
     tokens.alice = (await userTokens('alice')).access_token;
     tokens.bob = (await userTokens('bob')).access_token;
     tokens.carol = (await userTokens('carol')).access_token;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ADAPTERS } from '../support/adapters.js';
 import type { INestApplication } from '@nestjs/common';
 import { call, expectInvalidToken, startApp } from './support/api.js';
 import {
@@ -24,7 +25,7 @@ import {
  * under another host name, and expired ones. Each rule is shown with a token it accepts.
  * Temporary clients and the second realm are created here and deleted in afterAll.
  */
-describe('tokens the API must refuse (real Keycloak)', () => {
+describe.each(ADAPTERS)('tokens the API must refuse (real Keycloak) on %s', (adapter) => {
   let admin: KeycloakAdmin;
   let app: INestApplication;
   const undo = new UndoStack();
@@ -42,7 +43,7 @@ describe('tokens the API must refuse (real Keycloak)', () => {
 
   beforeAll(async () => {
     admin = await KeycloakAdmin.connect();
-    app = await startApp();
+    app = await startApp(adapter);
 
     const representations = {
       idAudience: confidentialClient(clients.idAudience, secret, {
@@ -153,19 +154,49 @@ describe('tokens the API must refuse (real Keycloak)', () => {
       const token = (await userTokens('bob')).access_token;
       const otherHost = sameServerOtherName(KEYCLOAK_URL);
       // Discovery reports the issuer Keycloak really uses (its hostname is fixed): accepted.
-      const discovering = await startApp({}, otherHost);
+      const discovering = await startApp(adapter, {}, otherHost);
       try {
         await call(discovering, 'GET', '/items', token).expect(200);
       } finally {
         await discovering.close();
       }
       // Without discovery the issuer is derived from the URL the API was given: refused.
-      const deriving = await startApp({ KEYCLOAK_DISCOVERY: 'false' }, otherHost);
+      const deriving = await startApp(adapter, { KEYCLOAK_DISCOVERY: 'false' }, otherHost);
       try {
         await call(deriving, 'GET', '/health/ready').expect(200); // same keys, fetched there
         expectInvalidToken(await call(deriving, 'GET', '/items', token), 'Invalid token issuer');
       } finally {
         await deriving.close();
+      }
+    });
+  });
+
+  describe('KEYCLOAK_ISSUER pins the issuer (the mix-up defence)', () => {
+    it('accepts tokens when discovery through an internal address reports the pinned issuer', async () => {
+      const token = (await userTokens('bob')).access_token;
+      const pinned = await startApp(
+        adapter,
+        { KEYCLOAK_ISSUER: `${KEYCLOAK_URL}/realms/demo` },
+        sameServerOtherName(KEYCLOAK_URL),
+      );
+      try {
+        await call(pinned, 'GET', '/items', token).expect(200);
+      } finally {
+        await pinned.close();
+      }
+    });
+
+    it('refuses every token with 503 when discovery reports another issuer', async () => {
+      const token = (await userTokens('bob')).access_token;
+      const pinned = await startApp(adapter, {
+        KEYCLOAK_ISSUER: 'https://sso.example.com/realms/demo',
+      });
+      try {
+        const response = await call(pinned, 'GET', '/items', token).expect(503);
+        expect(response.body).toMatchObject({ message: 'Token verification unavailable' });
+        expect(response.headers['retry-after']).toBe('30');
+      } finally {
+        await pinned.close();
       }
     });
   });
@@ -193,7 +224,7 @@ describe('tokens the API must refuse (real Keycloak)', () => {
 
   describe('expiry', () => {
     it('accepts a 3 s token until exp, then refuses it with Token has expired (tolerance 0)', async () => {
-      const strict = await startApp({ JWT_CLOCK_TOLERANCE_SECONDS: '0' });
+      const strict = await startApp(adapter, { JWT_CLOCK_TOLERANCE_SECONDS: '0' });
       try {
         const token = (await clientCredentialsGrant(clients.shortLived, secret)).access_token;
         const { iat, exp } = claimsOf(token);

@@ -1,15 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import type { HttpAdapterName } from '../../../src/config/app.config.js';
 import type { Method } from '../../support/route-table.js';
 import { createTestApp } from '../../support/test-app.js';
 import { keycloakTarget, KEYCLOAK_URL } from './keycloak.js';
 
-/** Boots the real AppModule (realm demo, client nest-api) against the real Keycloak. */
+/** Boots the real AppModule (realm demo, client nest-api) on `adapter` against the real Keycloak. */
 export function startApp(
+  adapter: HttpAdapterName,
   env: Record<string, string> = {},
   keycloakUrl = KEYCLOAK_URL,
 ): Promise<INestApplication> {
-  return createTestApp(keycloakTarget(keycloakUrl), { env });
+  return createTestApp(keycloakTarget(keycloakUrl), { adapter, env });
 }
 
 export type { Method } from '../../support/route-table.js';
