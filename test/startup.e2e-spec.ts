@@ -39,6 +39,51 @@ describe('start-up of the built app', () => {
     20_000,
   );
 
+  describe('with NODE_ENV=production', () => {
+    const PRODUCTION = {
+      ...BASE_ENV,
+      NODE_ENV: 'production',
+      KEYCLOAK_CLIENT_SECRET: 'a-real-one',
+    };
+
+    it.each([
+      ['KEYCLOAK_URL', { KEYCLOAK_URL: 'http://keycloak.internal:8080' }],
+      ['KEYCLOAK_CLIENT_SECRET', { KEYCLOAK_CLIENT_SECRET: 'nest-api-dev-secret' }],
+    ])('refuses to start with %s, in one line naming it, exit code 1', (name, env) => {
+      const result = spawnSync(process.execPath, [MAIN], {
+        env: { ...PRODUCTION, KEYCLOAK_URL: 'https://sso.example.com', ...env },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect({ status: result.status, signal: result.signal }).toEqual({ status: 1, signal: null });
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+      expect(result.stderr).not.toContain('nest-api-dev-secret');
+    });
+
+    it('starts with an http:// KEYCLOAK_URL when KEYCLOAK_ALLOW_HTTP=true says it is deliberate', async () => {
+      const port = await freePort();
+      const unreachable = `http://127.0.0.1:${await freePort()}`;
+      const app = spawn(process.execPath, [MAIN], {
+        env: {
+          ...PRODUCTION,
+          PORT: String(port),
+          KEYCLOAK_URL: unreachable,
+          KEYCLOAK_ALLOW_HTTP: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        await started(app);
+        expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      } finally {
+        app.kill('SIGTERM');
+        if (app.exitCode === null) await once(app, 'exit');
+      }
+    }, 30_000);
+  });
+
   describe.each(ADAPTERS)('on %s', (HTTP_ADAPTER) => {
     describe('with Keycloak unreachable', () => {
       let app: ChildProcess;
