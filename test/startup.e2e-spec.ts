@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { freePort, started } from './support/child-app.js';
@@ -8,6 +8,20 @@ import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 // These tests run the built app (`npm test` builds first), as `npm run start:prod` does.
 const MAIN = 'dist/main.js';
 const BASE_ENV = { PATH: process.env.PATH, NODE_ENV: 'test' };
+
+/**
+ * Runs the built app with `env` and asserts it stopped before listening: exit code 1 and one
+ * line on stderr naming `variable`. Returns the run, for further checks.
+ */
+function expectRefusal(variable: string, env: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
+  const result = spawnSync(process.execPath, [MAIN], { env, encoding: 'utf8', timeout: 20_000 });
+  // A signal here means the child was killed (e.g. the timeout), not that it refused the value.
+  expect({ status: result.status, signal: result.signal }).toEqual({ status: 1, signal: null });
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+  return result;
+}
 
 describe('start-up of the built app', () => {
   it.each([
@@ -23,16 +37,11 @@ describe('start-up of the built app', () => {
   ])(
     'stops before listening when %s=%p, naming the variable, exit code 1',
     (name, value) => {
-      const result = spawnSync(process.execPath, [MAIN], {
-        env: { ...BASE_ENV, [name]: value, KEYCLOAK_CLIENT_SECRET: 'do-not-print-me' },
-        encoding: 'utf8',
-        timeout: 20_000,
+      const result = expectRefusal(name, {
+        ...BASE_ENV,
+        [name]: value,
+        KEYCLOAK_CLIENT_SECRET: 'do-not-print-me',
       });
-      // A signal here means the child was killed (e.g. the timeout), not that it refused the value.
-      expect({ status: result.status, signal: result.signal }).toEqual({ status: 1, signal: null });
-      const lines = result.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
       expect(result.stderr + result.stdout).not.toContain('do-not-print-me');
       expect(result.stdout).not.toContain('successfully started');
     },
@@ -50,15 +59,11 @@ describe('start-up of the built app', () => {
       ['KEYCLOAK_URL', { KEYCLOAK_URL: 'http://keycloak.internal:8080' }],
       ['KEYCLOAK_CLIENT_SECRET', { KEYCLOAK_CLIENT_SECRET: 'nest-api-dev-secret' }],
     ])('refuses to start with %s, in one line naming it, exit code 1', (name, env) => {
-      const result = spawnSync(process.execPath, [MAIN], {
-        env: { ...PRODUCTION, KEYCLOAK_URL: 'https://sso.example.com', ...env },
-        encoding: 'utf8',
-        timeout: 20_000,
+      const result = expectRefusal(name, {
+        ...PRODUCTION,
+        KEYCLOAK_URL: 'https://sso.example.com',
+        ...env,
       });
-      expect({ status: result.status, signal: result.signal }).toEqual({ status: 1, signal: null });
-      const lines = result.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name} `));
       expect(result.stderr).not.toContain('nest-api-dev-secret');
     });
 

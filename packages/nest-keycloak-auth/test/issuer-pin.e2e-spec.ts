@@ -1,27 +1,22 @@
-import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { KeycloakStandIn, standInAuthOptions } from '../src/testing/index.js';
-import { ADAPTERS, createFixtureApp } from './fixtures/fixture-app.js';
+import { ADAPTERS, FixtureApps } from './fixtures/fixture-app.js';
 
 describe.each(ADAPTERS)('a pinned issuer on %s', (adapter) => {
   let keycloak: KeycloakStandIn;
-  const apps: INestApplication[] = [];
+  const apps = new FixtureApps();
 
   beforeAll(async () => {
     keycloak = await KeycloakStandIn.start();
   });
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
+    await apps.closeAll();
     await keycloak.stop();
   });
 
-  async function start(issuer: string): Promise<INestApplication> {
-    const auth = standInAuthOptions(keycloak, { issuer });
-    const app = await createFixtureApp({ adapter, auth });
-    apps.push(app);
-    return app;
-  }
+  const start = (issuer: string) =>
+    apps.start({ adapter, auth: standInAuthOptions(keycloak, { issuer }) });
 
   it('accepts tokens when discovery reports exactly the pinned issuer', async () => {
     const app = await start(keycloak.issuer);

@@ -12,7 +12,7 @@ import {
   type GuardedRequest,
 } from '../src/index.js';
 import { KeycloakStandIn, standInAuthOptions } from '../src/testing/index.js';
-import { ADAPTERS, createFixtureApp } from './fixtures/fixture-app.js';
+import { ADAPTERS, FixtureApps } from './fixtures/fixture-app.js';
 
 /** The README's example: a JwtAuthGuard that also checks the caller's tenant header. */
 @Injectable()
@@ -31,23 +31,23 @@ class TenantJwtAuthGuard extends JwtAuthGuard {
 
 describe.each(ADAPTERS)('registerGlobally: false on %s', (adapter) => {
   let keycloak: KeycloakStandIn;
-  const apps: INestApplication[] = [];
+  const apps = new FixtureApps();
 
   beforeAll(async () => {
     keycloak = await KeycloakStandIn.start();
   });
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
+    await apps.closeAll();
     await keycloak.stop();
   });
 
-  async function start(providers: Provider[] = []): Promise<INestApplication> {
-    const auth = { ...standInAuthOptions(keycloak), registerGlobally: false };
-    const app = await createFixtureApp({ adapter, auth, providers });
-    apps.push(app);
-    return app;
-  }
+  const start = (providers: Provider[] = []) =>
+    apps.start({
+      adapter,
+      auth: { ...standInAuthOptions(keycloak), registerGlobally: false },
+      providers,
+    });
 
   it('registers no guard of its own: a role route answers without a token', async () => {
     const app = await start();
