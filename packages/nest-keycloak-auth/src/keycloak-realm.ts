@@ -1,4 +1,4 @@
-import { AuthSettings } from './auth-settings.js';
+import type { AuthSettings } from './auth-settings.js';
 
 /**
  * A read-only view of where the module talks to Keycloak, for app code that calls other
