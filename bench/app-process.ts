@@ -1,16 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { freePort, LISTENING_LINE, waitForLine } from '../test/support/child-app.js';
 /** Variables the bench sets itself; any inherited value is dropped so the shell cannot skew a run. */
 const OWNED_VARIABLES =
-  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|PORT$|TRUST_PROXY$)/;
+  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|PORT$|TRUST_PROXY$|HTTP_ADAPTER$)/;
+
+/** True when `taskset` (util-linux) is on the PATH, so children can be pinned to a CPU. */
+export const HAS_TASKSET = ((): boolean => {
+  try {
+    execFileSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 export interface AppOptions {
   /** Short name, used for the log file. */
   name: string;
-  /** Repository root: the child runs `node dist/main.js` there. */
+  /** Repository root: the child runs `node <script>` there. */
   cwd: string;
+  /** The program, relative to cwd. @default 'dist/main.js' */
+  script?: string;
+  /** Pin the child to this CPU with `taskset -c` (ignored when taskset is missing). */
+  cpu?: number;
   /** Where the child's stdout and stderr go once it has started. */
   logFile: string;
   /** Environment on top of the inherited one (minus the variables the bench owns). */
@@ -29,7 +43,10 @@ export interface Memory {
   rssMB: number;
 }
 
-/** The built API (`node dist/main.js`) as a child process on a free loopback port. */
+/**
+ * A server child process on a free loopback port: the built API (`node dist/main.js`) or the
+ * ceiling; either prints LISTENING_LINE once it accepts connections.
+ */
 export class AppProcess {
   private exited = false;
 
@@ -58,7 +75,14 @@ export class AppProcess {
       if (!OWNED_VARIABLES.test(key)) env[key] = value;
     }
     Object.assign(env, options.env, { PORT: String(port), NO_COLOR: '1' });
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'dist/main.js'], {
+    const script = options.script ?? 'dist/main.js';
+    const node = [process.execPath, ...(options.nodeArgs ?? []), script];
+    // taskset execs node in place, so the PID (and /proc/<pid>) is node's.
+    const command =
+      options.cpu !== undefined && HAS_TASKSET
+        ? ['taskset', '-c', String(options.cpu), ...node]
+        : node;
+    const child = spawn(command[0], command.slice(1), {
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,7 +90,7 @@ export class AppProcess {
     if (child.pid === undefined) {
       // spawn failures are reported on the 'error' event.
       const error = await new Promise<Error>((resolve) => child.once('error', resolve));
-      throw new Error(`${options.name}: cannot start node dist/main.js: ${error.message}`);
+      throw new Error(`${options.name}: cannot start ${command.join(' ')}: ${error.message}`);
     }
     const app = new AppProcess(options.name, port, child, child.pid);
     const log = createWriteStream(options.logFile);

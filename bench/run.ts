@@ -2,23 +2,27 @@
  * `npm run bench`: a benchmark for people, not a pass/fail test.
  *
  * Builds the app and this folder, starts the Keycloak stand-in (test/support) in this process
- * and two instances of the built API (`node dist/main.js`) as child processes on free
- * loopback ports: `cache-on` (default settings) and `cache-off` (TOKEN_CACHE_MAX_ENTRIES=0).
- * Then, with autocannon in this process: GET /health, GET /items (alice's token) and
- * DELETE /items/999999 (introspected, 404) on cache-on; GET /health and GET /items on
- * cache-off. Per instance: a warm-up run of each scenario (not counted), then the measured time
+ * and five servers as child processes on free loopback ports: the built API (`node
+ * dist/main.js`) as `cache-on` (Express, default settings), `cache-off` (Express,
+ * TOKEN_CACHE_MAX_ENTRIES=0) and `fastify` (HTTP_ADAPTER=fastify, default settings), and the
+ * ceiling (bench/ceiling/main.ts, a bare Nest app with the same routes and bodies) as
+ * `ceiling-express` and `ceiling-fastify`. Then, with autocannon in this process:
+ * GET /health, GET /items (alice's token) and DELETE /items/999999 (introspected, 404) on each,
+ * except DELETE on cache-off; the ceilings get the same requests, Authorization included.
+ * Per instance: a warm-up run of each scenario (not counted), then the measured time
  * in rounds, every other one in reverse order, so drift of the machine's speed is shared out.
  * It counts the requests that reached the stand-in and the app's CPU time during the measured
- * runs, and reads each child's VmHWM/VmRSS from /proc at the end.
+ * runs, and reads each child's VmHWM/VmRSS from /proc at the end. With taskset and 2+ CPUs the
+ * servers run on CPU 1 and this process moves to CPU 0 (see pinCpus).
  *
  * Prints a markdown table and PASS/MISS per target, and overwrites bench/results.md.
  * Exit code 0 whatever the targets say; 1 only when the bench itself broke (an app did not
  * start or died, or a route answered other than expected).
  *
  * Knobs (environment): BENCH_CONNECTIONS (50), BENCH_DURATION (10 s measured per scenario),
- * BENCH_WARMUP (2 s), BENCH_ROUNDS (4), BENCH_CPU_PROF=1 (start the apps with --cpu-prof,
- * profiles in dist-bench/profiles). Child logs: dist-bench/logs/<instance>.log.
- * Takes about 1.5 min on 2 cores.
+ * BENCH_WARMUP (2 s), BENCH_ROUNDS (4), BENCH_PIN=0 (no CPU pinning), BENCH_CPU_PROF=1 (start
+ * the servers with --cpu-prof, profiles in dist-bench/profiles). Child logs:
+ * dist-bench/logs/<instance>.log. Takes about 3.5 min on 2 cores.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
@@ -28,11 +32,13 @@ import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
-import { AppProcess, type AppOptions } from './app-process.js';
+import { execFileSync } from 'node:child_process';
+import { AppProcess, HAS_TASKSET, type AppOptions } from './app-process.js';
 import { combine, load, type LoadSample } from './load.js';
 import {
   evaluateTargets,
   expectedShare,
+  INSTANCES,
   renderMarkdown,
   type InstanceName,
   type KeycloakCounts,
@@ -61,77 +67,85 @@ const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const INTROSPECTION_TTL_SECONDS = 10;
 
 const ALICE = 'alice (api-admin)';
-const SCENARIOS: Scenario[] = [
-  {
-    id: 'health-on',
-    label: '`GET /health`',
-    instance: 'cache-on',
-    method: 'GET',
-    path: '/health',
-    authenticated: false,
-    kind: 'public',
-    auth: 'none (`@Public()`)',
-    expectedStatus: 200,
-  },
-  {
-    id: 'items-on',
-    label: '`GET /items`',
-    instance: 'cache-on',
-    method: 'GET',
-    path: '/items',
-    authenticated: true,
-    kind: 'local',
-    auth: `${ALICE}: JWT checked locally, verified-token cache hit`,
-    expectedStatus: 200,
-  },
-  {
-    id: 'delete-on',
+/** The routes, then which instance runs which: cache-off skips the introspected route. */
+const ROUTES = {
+  health: { label: '`GET /health`', method: 'GET', path: '/health', authenticated: false },
+  items: { label: '`GET /items`', method: 'GET', path: '/items', authenticated: true },
+  delete: {
     label: '`DELETE /items/999999` (introspected, 404)',
-    instance: 'cache-on',
     method: 'DELETE',
     path: '/items/999999',
     authenticated: true,
-    kind: 'introspected',
-    auth: `${ALICE}: JWT + role + introspection (${INTROSPECTION_TTL_SECONDS} s answer cache)`,
-    expectedStatus: 404,
   },
-  {
-    id: 'health-off',
-    label: '`GET /health`',
-    instance: 'cache-off',
-    method: 'GET',
-    path: '/health',
-    authenticated: false,
-    kind: 'public',
-    auth: 'none (`@Public()`)',
-    expectedStatus: 200,
-  },
-  {
-    id: 'items-off',
-    label: '`GET /items`',
-    instance: 'cache-off',
-    method: 'GET',
-    path: '/items',
-    authenticated: true,
-    kind: 'local',
-    auth: `${ALICE}: JWT signature verified on every request`,
-    expectedStatus: 200,
-  },
-];
-
-const INSTANCE_ENV: Record<InstanceName, Record<string, string>> = {
-  'cache-on': {},
-  'cache-off': { TOKEN_CACHE_MAX_ENTRIES: '0' },
+} as const;
+type Route = keyof typeof ROUTES;
+const KINDS: Record<Route, Scenario['kind']> = {
+  health: 'public',
+  items: 'local',
+  delete: 'introspected',
 };
+const EXPECTED: Record<Route, number> = { health: 200, items: 200, delete: 404 };
+const PROJECT_AUTH: Record<Route, string> = {
+  health: 'none (`@Public()`)',
+  items: `${ALICE}: JWT checked locally, verified-token cache hit`,
+  delete: `${ALICE}: JWT + role + introspection (${INTROSPECTION_TTL_SECONDS} s answer cache)`,
+};
+const CEILING_AUTH = 'none (the same Authorization header is sent, and ignored)';
+
+interface InstanceSetup {
+  routes: Route[];
+  /** Environment on top of the stand-in's; the ceilings read HTTP_ADAPTER and PORT only. */
+  env: Record<string, string>;
+  auth?: Partial<Record<Route, string>>;
+}
+const ALL_ROUTES: Route[] = ['health', 'items', 'delete'];
+/** In the order they are measured: each ceiling just before the API on its adapter. */
+const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
+  'ceiling-express': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'express' } },
+  'cache-on': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'express' } },
+  'cache-off': {
+    routes: ['health', 'items'],
+    env: { HTTP_ADAPTER: 'express', TOKEN_CACHE_MAX_ENTRIES: '0' },
+    auth: { items: `${ALICE}: JWT signature verified on every request` },
+  },
+  'ceiling-fastify': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
+  fastify: { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
+};
+const CEILING_SCRIPT = 'dist-bench/bench/ceiling/main.js';
+
+const SCENARIOS: Scenario[] = (Object.keys(INSTANCE_SETUP) as InstanceName[]).flatMap(
+  (instance) => {
+    const setup = INSTANCE_SETUP[instance];
+    return setup.routes.map((route) => ({
+      id: `${route}:${instance}`,
+      ...ROUTES[route],
+      instance,
+      kind: KINDS[route],
+      auth: INSTANCES[instance].ceiling
+        ? route === 'health'
+          ? 'none'
+          : CEILING_AUTH
+        : (setup.auth?.[route] ?? PROJECT_AUTH[route]),
+      expectedStatus: EXPECTED[route],
+    }));
+  },
+);
+
+/** Servers on CPU 1, this process (autocannon, the stand-in) on CPU 0, when taskset exists. */
+const SERVER_CPU = 1;
+const BENCH_CPU = 0;
 
 const apps: AppProcess[] = [];
 let standIn: KeycloakStandIn | undefined;
 
 async function main(): Promise<number> {
   const started = performance.now();
-  if (!existsSync(join(ROOT, 'dist', 'main.js'))) {
-    throw new Error('dist/main.js is missing: run `npm run build` first (npm run bench does)');
+  for (const script of ['dist/main.js', CEILING_SCRIPT]) {
+    if (!existsSync(join(ROOT, script))) {
+      throw new Error(`${script} is missing: run \`npm run bench\` (it builds both)`);
+    }
   }
+  const pinning = pinCpus();
   await mkdir(join(OUT, 'logs'), { recursive: true });
   if (CPU_PROF) await mkdir(join(OUT, 'profiles'), { recursive: true });
 
@@ -145,15 +159,20 @@ async function main(): Promise<number> {
     INTROSPECTION_CACHE_TTL_SECONDS: String(INTROSPECTION_TTL_SECONDS),
   };
 
-  const instanceNames = Object.keys(INSTANCE_ENV) as InstanceName[];
-  progress(`Keycloak stand-in on ${standIn.url}; starting ${instanceNames.join(' and ')}…\n`);
+  const instanceNames = Object.keys(INSTANCE_SETUP) as InstanceName[];
+  progress(`Keycloak stand-in on ${standIn.url}; starting ${instanceNames.join(', ')}…\n`);
   const starts = await Promise.allSettled(
     instanceNames.map((name) => {
+      const ceiling = INSTANCES[name].ceiling;
       const options: AppOptions = {
         name,
         cwd: ROOT,
+        script: ceiling ? CEILING_SCRIPT : 'dist/main.js',
+        cpu: pinning.pinned ? SERVER_CPU : undefined,
         logFile: join(OUT, 'logs', `${name}.log`),
-        env: { ...baseEnv, ...INSTANCE_ENV[name] },
+        env: { ...(ceiling ? {} : baseEnv), ...INSTANCE_SETUP[name].env },
+        // Five start at once on one CPU.
+        startTimeoutMs: 60_000,
         nodeArgs: [
           ...productionNodeFlags(),
           ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`] : []),
@@ -181,11 +200,10 @@ async function main(): Promise<number> {
   await cleanup();
 
   const envText = (name: InstanceName): string => {
-    const entries = Object.entries(INSTANCE_ENV[name]);
-    const own = entries.length
-      ? entries.map(([k, v]) => `${k}=${v}`).join(', ')
-      : 'default token cache';
-    return `${own}, INTROSPECTION_CACHE_TTL_SECONDS=${INTROSPECTION_TTL_SECONDS}`;
+    const own = Object.entries(INSTANCE_SETUP[name].env).map(([k, v]) => `${k}=${v}`);
+    if (INSTANCES[name].ceiling) return `bare Nest app, ${own.join(', ')}`;
+    if (!own.some((e) => e.startsWith('TOKEN_CACHE_'))) own.push('default token cache');
+    return `${own.join(', ')}, INTROSPECTION_CACHE_TTL_SECONDS=${INTROSPECTION_TTL_SECONDS}`;
   };
   const cpu = cpus();
   const info: RunInfo = {
@@ -199,18 +217,13 @@ async function main(): Promise<number> {
     rounds: ROUNDS,
     introspectionTtlSeconds: INTROSPECTION_TTL_SECONDS,
     benchSeconds: (performance.now() - started) / 1000,
-    instances: {
-      'cache-on': {
-        env: envText('cache-on'),
-        memory: memory['cache-on'],
-        startMB: startMemory['cache-on'].rssMB,
-      },
-      'cache-off': {
-        env: envText('cache-off'),
-        memory: memory['cache-off'],
-        startMB: startMemory['cache-off'].rssMB,
-      },
-    },
+    instances: Object.fromEntries(
+      instanceNames.map((name) => [
+        name,
+        { env: envText(name), memory: memory[name], startMB: startMemory[name].rssMB },
+      ]),
+    ) as RunInfo['instances'],
+    pinning: pinning.text,
     keycloakTotal: { ...standIn.requests },
   };
   const targets = evaluateTargets(measurements, info);
@@ -307,6 +320,33 @@ async function settle(options: {
 }): Promise<void> {
   const response = await fetch(options.url, { method: options.method, headers: options.headers });
   await response.arrayBuffer();
+}
+
+/**
+ * Keeps the servers and the load generator off each other's CPU: this process (every thread:
+ * autocannon, the stand-in, libuv's pool; threads made later inherit it) moves to CPU 0 with
+ * `taskset -a -p`, and the children are started under `taskset -c 1`. Skipped without
+ * taskset or a second CPU, or when BENCH_PIN=0.
+ */
+function pinCpus(): { pinned: boolean; text: string } {
+  const unpinned = (why: string) => ({
+    pinned: false,
+    text: `Not pinned to CPUs (${why}): the servers and the load generator compete for the same cores.`,
+  });
+  if (process.env.BENCH_PIN === '0') return unpinned('BENCH_PIN=0');
+  if (!HAS_TASKSET) return unpinned('no taskset');
+  if (cpus().length < 2) return unpinned('one CPU');
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(BENCH_CPU), String(process.pid)], {
+      stdio: 'ignore',
+    });
+  } catch (error) {
+    return unpinned(`taskset failed: ${(error as Error).message}`);
+  }
+  return {
+    pinned: true,
+    text: `Pinned with taskset: every server child on CPU ${SERVER_CPU} (one at a time under load, the others idle), this process (autocannon and the stand-in) on CPU ${BENCH_CPU}.`,
+  };
 }
 
 /** Stops the apps (by PID) and the stand-in; safe to call twice. */
