@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createHttpContext } from '../testing/execution-context.js';
 import { IS_PUBLIC_KEY, Public } from '../decorators/public.decorator.js';
@@ -34,16 +34,21 @@ const principal = toPrincipal(
 
 describe('JwtAuthGuard', () => {
   let guard: JwtAuthGuard;
-  const verify = jest.fn<TokenVerifier['verify']>();
+  const verify = jest.fn<TokenVerifier['check']>();
 
   beforeEach(async () => {
     verify.mockReset();
     verify.mockResolvedValue(principal);
     const moduleRef = await Test.createTestingModule({
-      providers: [JwtAuthGuard, { provide: TokenVerifier, useValue: { verify } }],
+      providers: [JwtAuthGuard, { provide: TokenVerifier, useValue: { check: verify } }],
     }).compile();
     guard = moduleRef.get(JwtAuthGuard);
   });
+
+  /** As Nest's guards consumer runs it: a synchronous throw becomes a rejection. */
+  function activate(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve().then(() => guard.canActivate(context));
+  }
 
   function request(authorization?: string): TestRequest {
     return { headers: authorization === undefined ? {} : { authorization } };
@@ -57,11 +62,12 @@ describe('JwtAuthGuard', () => {
         PublicController.prototype.list,
         PublicController,
       ],
-    ])('lets %s through without verifying anything', async (_label, handler, controller) => {
+    ])('lets %s through without verifying anything', (_label, handler, controller) => {
       const req = request();
-      await expect(
-        guard.canActivate(createHttpContext({ handler, controller, request: req })),
-      ).resolves.toBe(true);
+      // true itself, not a promise: Nest awaits nothing on a public route.
+      expect(guard.canActivate(createHttpContext({ handler, controller, request: req }))).toBe(
+        true,
+      );
       expect(verify).not.toHaveBeenCalled();
       expect(req.user).toBeUndefined();
     });
@@ -72,7 +78,7 @@ describe('JwtAuthGuard', () => {
         controller: PublicController,
         type: 'rpc',
       });
-      await expect(guard.canActivate(context)).resolves.toBe(true);
+      await expect(activate(context)).resolves.toBe(true);
       expect(verify).not.toHaveBeenCalled();
     });
 
@@ -82,7 +88,7 @@ describe('JwtAuthGuard', () => {
         controller: PublicController,
         request: request(),
       });
-      await expect(guard.canActivate(context)).rejects.toMatchObject({
+      await expect(activate(context)).rejects.toMatchObject({
         code: AuthErrorCode.MissingToken,
       });
       expect(verify).not.toHaveBeenCalled();
@@ -94,7 +100,7 @@ describe('JwtAuthGuard', () => {
         controller: ProtectedController,
         request: request(),
       });
-      await expect(guard.canActivate(context)).rejects.toMatchObject({
+      await expect(activate(context)).rejects.toMatchObject({
         code: AuthErrorCode.MissingToken,
       });
     });
@@ -111,7 +117,7 @@ describe('JwtAuthGuard', () => {
 
     it('refuses a request without an Authorization header with MissingToken', async () => {
       const req = request();
-      const outcome = guard.canActivate(context(req));
+      const outcome = activate(context(req));
       await expect(outcome).rejects.toBeInstanceOf(AuthError);
       await expect(outcome).rejects.toMatchObject({ code: AuthErrorCode.MissingToken });
       expect(verify).not.toHaveBeenCalled();
@@ -123,24 +129,32 @@ describe('JwtAuthGuard', () => {
       ['Bearer ', AuthErrorCode.MalformedToken],
       ['Bearer a b', AuthErrorCode.MalformedToken],
     ])('refuses Authorization %p with %s before calling the verifier', async (header, code) => {
-      await expect(guard.canActivate(context(request(header)))).rejects.toMatchObject({ code });
+      await expect(activate(context(request(header)))).rejects.toMatchObject({ code });
       expect(verify).not.toHaveBeenCalled();
     });
 
     it('verifies the bearer token, then sets request.user and request.accessToken', async () => {
       const req = request('Bearer good.token.value');
-      await expect(guard.canActivate(context(req))).resolves.toBe(true);
+      await expect(activate(context(req))).resolves.toBe(true);
       expect(verify).toHaveBeenCalledTimes(1);
       expect(verify).toHaveBeenCalledWith('good.token.value');
       expect(req.user).toBe(principal);
       expect(req.accessToken).toBe('good.token.value');
     });
 
+    it('answers synchronously when the verifier returns a remembered principal', () => {
+      verify.mockReturnValue(principal);
+      const req = request('Bearer cached.token.value');
+      expect(guard.canActivate(context(req))).toBe(true);
+      expect(req.user).toBe(principal);
+      expect(req.accessToken).toBe('cached.token.value');
+    });
+
     it('propagates the verifier error and leaves the request unauthenticated', async () => {
       const expired = new AuthError(AuthErrorCode.Expired);
       verify.mockRejectedValue(expired);
       const req = request('Bearer expired.token.value');
-      await expect(guard.canActivate(context(req))).rejects.toBe(expired);
+      await expect(activate(context(req))).rejects.toBe(expired);
       expect(req.user).toBeUndefined();
       expect(req.accessToken).toBeUndefined();
     });
@@ -149,7 +163,7 @@ describe('JwtAuthGuard', () => {
       'refuses a protected route in a %s context (fails closed) without verifying',
       async (type) => {
         const req = request('Bearer good.token.value');
-        await expect(guard.canActivate(context(req, type))).rejects.toMatchObject({
+        await expect(activate(context(req, type))).rejects.toMatchObject({
           code: AuthErrorCode.MissingToken,
         });
         expect(verify).not.toHaveBeenCalled();

@@ -24,14 +24,20 @@ export class JwtAuthGuard implements CanActivate {
     this.routes = new RouteAuthCache(reflector);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous for a public route and for a token the verifier remembers, so Nest does not
+   * await a promise on either; a promise while a token is verified in full.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
     if (context.getType() !== 'http') throw new AuthError(AuthErrorCode.MissingToken);
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const token = bearerTokenOf(request);
-    request.user = await this.authenticate(token, request);
-    request.accessToken = token;
-    return true;
+    const principal = this.authenticate(token, request);
+    if (isPromiseLike(principal)) {
+      return Promise.resolve(principal).then((user) => accept(request, token, user));
+    }
+    return accept(request, token, principal);
   }
 
   /** Extension point: whether the route needs no token (handler metadata first). */
@@ -39,8 +45,24 @@ export class JwtAuthGuard implements CanActivate {
     return this.routes.get(context.getHandler(), context.getClass()).isPublic;
   }
 
-  /** Extension point: verify the token (and, in a subclass, add checks of your own). */
-  protected authenticate(token: string, _request: GuardedRequest): Promise<AuthPrincipal> {
-    return this.verifier.verify(token);
+  /**
+   * Extension point: verify the token (and, in a subclass, add checks of your own). May return
+   * the principal itself or a promise of it; an override that returns a promise always works.
+   */
+  protected authenticate(
+    token: string,
+    _request: GuardedRequest,
+  ): AuthPrincipal | Promise<AuthPrincipal> {
+    return this.verifier.check(token);
   }
+}
+
+function accept(request: GuardedRequest, token: string, user: AuthPrincipal): true {
+  request.user = user;
+  request.accessToken = token;
+  return true;
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }

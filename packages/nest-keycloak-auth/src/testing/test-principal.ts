@@ -2,6 +2,7 @@ import type { JWTPayload } from 'jose';
 import type { AuthModuleOptions } from '../auth-options.interface.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
+import type { TokenVerifier } from '../token/token-verifier.service.js';
 import type { KeycloakStandIn } from './keycloak-stand-in.js';
 
 /** What {@link testPrincipal} builds a principal from; every part has a harmless default. */
@@ -53,17 +54,14 @@ export function testPrincipal(options: TestPrincipalOptions = {}): AuthPrincipal
  * and controllers without keys: `overrideProvider(TokenVerifier).useValue(principalsByToken({...}))`.
  * Any other token is refused as the real verifier refuses an invalid one.
  */
-export function principalsByToken(principals: Record<string, AuthPrincipal>): {
-  verify(token: string): Promise<AuthPrincipal>;
-} {
+export function principalsByToken(
+  principals: Record<string, AuthPrincipal>,
+): Pick<TokenVerifier, 'check' | 'verify'> {
   const known = new Map(Object.entries(principals));
-  return {
-    verify(token: string): Promise<AuthPrincipal> {
-      const principal = known.get(token);
-      if (principal) return Promise.resolve(principal);
-      return Promise.reject(new AuthError(AuthErrorCode.InvalidToken));
-    },
-  };
+  // As the real verifier: a known token's principal at once, any other a rejected promise.
+  const check = (token: string): AuthPrincipal | Promise<AuthPrincipal> =>
+    known.get(token) ?? Promise.reject(new AuthError(AuthErrorCode.InvalidToken));
+  return { check, verify: async (token) => check(token) };
 }
 
 /**

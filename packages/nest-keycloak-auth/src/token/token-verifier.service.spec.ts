@@ -187,6 +187,33 @@ describe('TokenVerifier', () => {
       getKey.mockRestore();
     });
 
+    it('check() gives a promise for a new token, then the remembered principal itself', async () => {
+      const token = await sign(claims({ sub: 'sync-user' }));
+      const first = verifier.check(token);
+      expect(first).toBeInstanceOf(Promise);
+      const principal = await first;
+      expect(verifier.check(token)).toBe(principal);
+    });
+
+    it('check() throws at once, without a promise, while discovery reports another issuer', async () => {
+      const token = await sign(claims({ sub: 'mismatch-user' }));
+      await verifier.verify(token);
+      const discovery = { endpoints: deriveEndpoints(ISSUER), issuerMismatch: true };
+      const settings = new AuthSettings({
+        serverUrl: 'http://kc.test',
+        realm: 'demo',
+        clientId: 'nest-api',
+      });
+      const refusing = new TokenVerifier(
+        settings,
+        new LocalKeySource(createLocalJWKSet({ keys: [] })),
+        discovery as unknown as OidcDiscoveryService,
+      );
+      expect(() => refusing.check(token)).toThrow(
+        expect.objectContaining({ code: AuthErrorCode.IssuerMismatch }),
+      );
+    });
+
     it('does not cache a token whose key set changed during its check', async () => {
       const pair = await generateKeyPair('RS256');
       const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k9', alg: 'RS256', use: 'sig' };

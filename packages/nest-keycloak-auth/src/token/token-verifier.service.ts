@@ -5,6 +5,7 @@ import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { KeySource } from '../jwks/key-source.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
+import { tokenDigest } from './token-digest.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
@@ -42,6 +43,23 @@ export class TokenVerifier {
    * before is answered from the cache until the earlier of its `exp` and the cache's max age.
    */
   async verify(token: string): Promise<AuthPrincipal> {
+    return this.check(token);
+  }
+
+  /**
+   * {@link verify} without a promise when it can: a remembered token's principal is returned
+   * as it is (the guard's fast path: no I/O, no await); any other token gives the promise of
+   * its full verification. Throws (or rejects) with AuthError as verify does.
+   */
+  check(token: string): AuthPrincipal | Promise<AuthPrincipal> {
+    this.checkIssuer();
+    // The token is hashed once per request: the digest is the key for both get and set.
+    const key = this.cache.enabled ? tokenDigest(token) : undefined;
+    return (key !== undefined && this.cache.get(key)) || this.verifyUncached(token, key);
+  }
+
+  /** Refuses while discovery reports another issuer; forgets principals of an earlier one. */
+  private checkIssuer(): void {
     if (this.discovery.issuerMismatch) {
       throw new AuthError(AuthErrorCode.IssuerMismatch, {
         retryAfterSeconds: this.settings.discoveryRetryMs / 1000,
@@ -53,8 +71,9 @@ export class TokenVerifier {
       this.cache.clear();
       this.cacheIssuer = issuer;
     }
-    const cached = this.cache.get(token);
-    if (cached) return cached;
+  }
+
+  private async verifyUncached(token: string, key: string | undefined): Promise<AuthPrincipal> {
     const removalsBefore = this.keyRemovals;
     const { claims, kid } = await this.verifyJwt(token);
     if (claims.typ !== 'Bearer') throw new AuthError(AuthErrorCode.WrongTokenType);
@@ -67,7 +86,9 @@ export class TokenVerifier {
     }
     const principal = toPrincipal(claims, this.settings.clientId);
     // A key set change during the check may have removed this token's key: do not cache it.
-    if (this.keyRemovals === removalsBefore) this.cache.set(token, principal, kid);
+    if (key !== undefined && this.keyRemovals === removalsBefore) {
+      this.cache.set(key, principal, kid);
+    }
     return principal;
   }
 

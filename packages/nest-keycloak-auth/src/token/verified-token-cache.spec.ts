@@ -49,6 +49,30 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('c', NOW)?.sub).toBe('c');
   });
 
+  it('gives a read entry one more round only: unread since, it goes in turn', () => {
+    const cache = new VerifiedTokenCache(2, 60_000, 0);
+    cache.set('a', principal('a'), 'k1', NOW);
+    cache.set('b', principal('b'), 'k1', NOW);
+    cache.get('a', NOW);
+    cache.set('c', principal('c'), 'k1', NOW); // b goes, a is spared with its flag cleared
+    cache.set('d', principal('d'), 'k1', NOW); // c is now the oldest unread: it goes
+    expect(cache.get('c', NOW)).toBeUndefined();
+    expect(cache.get('a', NOW)?.sub).toBe('a');
+    expect(cache.get('d', NOW)?.sub).toBe('d');
+  });
+
+  it('evicts an expired entry before a read one', () => {
+    const cache = new VerifiedTokenCache(2, 60_000, 0);
+    cache.set('a', principal('a'), 'k1', NOW);
+    cache.set('b', principal('b', NOW / 1000 + 1), 'k1', NOW);
+    cache.get('a', NOW);
+    cache.get('b', NOW);
+    cache.set('c', principal('c'), 'k1', NOW + 2_000);
+    expect(cache.size).toBe(2);
+    expect(cache.get('a', NOW + 2_000)?.sub).toBe('a');
+    expect(cache.get('c', NOW + 2_000)?.sub).toBe('c');
+  });
+
   it('drops entries of keys that left the JWKS, and entries without a kid', () => {
     const cache = new VerifiedTokenCache(10, 60_000, 0);
     cache.set('old', principal('old'), 'k1', NOW);

@@ -1,17 +1,22 @@
 import type { AuthPrincipal } from '../principal.js';
-import { tokenDigest } from './token-digest.js';
 
 interface Entry {
   principal: AuthPrincipal;
   kid: string | undefined;
   /** Epoch ms after which the entry is not used: the earlier of exp (+ tolerance) and max age. */
   until: number;
+  /** Read since it was inserted or last spared by eviction (the CLOCK algorithm's bit). */
+  used: boolean;
 }
 
 /**
  * Principals of tokens that passed full verification, so a token seen again skips the
- * signature check. Bounded LRU keyed by the token's SHA-256 (a heap dump shows no usable
- * token). Only accepted tokens go in; entries signed by a key that left the JWKS are dropped.
+ * signature check. Bounded, keyed by the token's SHA-256 digest (`tokenDigest()`, computed
+ * once per request by the caller), so a heap dump shows no usable token. Only accepted tokens
+ * go in; entries signed by a key that left the JWKS are dropped.
+ *
+ * Eviction approximates LRU with CLOCK (second chance): a hit only sets a flag, instead of
+ * moving the entry to the end of the map, so the hot path does not write to the map at all.
  */
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, Entry>();
@@ -31,26 +36,26 @@ export class VerifiedTokenCache {
     return this.entries.size;
   }
 
-  /** The cached principal, or undefined when absent or past its time. */
-  get(token: string, now = Date.now()): AuthPrincipal | undefined {
-    if (!this.enabled) return undefined;
-    const key = tokenDigest(token);
+  /** The principal of the token with this digest, or undefined when absent or past its time. */
+  get(key: string, now = Date.now()): AuthPrincipal | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    this.entries.delete(key);
-    if (now >= entry.until) return undefined;
-    this.entries.set(key, entry); // most recently used goes last
+    if (now >= entry.until) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    entry.used = true;
     return entry.principal;
   }
 
-  set(token: string, principal: AuthPrincipal, kid: string | undefined, now = Date.now()): void {
+  /** Remembers the principal of the token with this digest, verified with key `kid`. */
+  set(key: string, principal: AuthPrincipal, kid: string | undefined, now = Date.now()): void {
     if (!this.enabled) return;
     const until = Math.min(now + this.maxAgeMs, principal.exp * 1000 + this.toleranceMs);
     if (until <= now) return;
-    this.entries.set(tokenDigest(token), { principal, kid, until });
-    if (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
+    this.entries.delete(key);
+    this.entries.set(key, { principal, kid, until, used: false });
+    if (this.entries.size > this.maxEntries) this.evictOne(now);
   }
 
   /** Drops every entry verified with one of these keys (they left the JWKS), and kid-less ones. */
@@ -62,5 +67,22 @@ export class VerifiedTokenCache {
 
   clear(): void {
     this.entries.clear();
+  }
+
+  /**
+   * Drops the oldest entry not read since its last chance; read ones go to the back with the
+   * flag cleared, and expired ones go whatever their flag. Ends within one pass of the map plus
+   * one entry, since every flag it passes is cleared.
+   */
+  private evictOne(now: number): void {
+    for (const [key, entry] of this.entries) {
+      this.entries.delete(key);
+      if (entry.used && now < entry.until) {
+        entry.used = false;
+        this.entries.set(key, entry);
+        continue;
+      }
+      return;
+    }
   }
 }
