@@ -1,19 +1,18 @@
 import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { AuthModuleOptions } from './auth-options.interface.js';
 import { AuthErrorFilter } from './errors/auth-error.filter.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
-import { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
 
 /** Options that shape the module itself, given next to the others (also to `forRootAsync`). */
 export interface AuthModuleExtras {
   /** Make the module's services injectable everywhere. @default true */
   isGlobal?: boolean;
   /**
-   * Register JwtAuthGuard, RolesGuard (in that order), IntrospectionInterceptor and
-   * AuthErrorFilter app-wide. `false` leaves that to the app, so that a subclass of one of
-   * them is what runs. @default true
+   * Register JwtAuthGuard, RolesGuard (in that order) and AuthErrorFilter app-wide. `false`
+   * leaves that to the app, so that a subclass of one of them is what runs. (Introspection
+   * needs no registration: `@RequireActiveToken()` brings its interceptor.) @default true
    */
   registerGlobally?: boolean;
 }
@@ -22,7 +21,6 @@ export interface AuthModuleExtras {
 const GLOBAL_PROVIDERS: Provider[] = [
   { provide: APP_GUARD, useClass: JwtAuthGuard },
   { provide: APP_GUARD, useClass: RolesGuard },
-  { provide: APP_INTERCEPTOR, useClass: IntrospectionInterceptor },
   { provide: APP_FILTER, useClass: AuthErrorFilter },
 ];
 

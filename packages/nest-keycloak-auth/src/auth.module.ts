@@ -15,8 +15,8 @@ import { TokenVerifier } from './token/token-verifier.service.js';
 
 /**
  * Keycloak authentication for a Nest app. Unless `registerGlobally: false`, registers
- * JwtAuthGuard and RolesGuard app-wide (in that order), the introspection interceptor and the
- * AuthError filter.
+ * JwtAuthGuard and RolesGuard app-wide (in that order) and the AuthError filter; the
+ * introspection interceptor runs on the routes `@RequireActiveToken()` marks.
  * @example
  * AuthModule.forRoot(authOptionsFromEnv(process.env))
  * AuthModule.forRootAsync({ inject: [ConfigService], useFactory: (c) => ({ ... }) })

@@ -42,16 +42,42 @@ describe.each(ADAPTERS)('registerGlobally: false on %s', (adapter) => {
     await keycloak.stop();
   });
 
+  // No introspection cache: a second introspection of one request would reach the stand-in.
   const start = (providers: Provider[] = []) =>
     apps.start({
       adapter,
-      auth: { ...standInAuthOptions(keycloak), registerGlobally: false },
+      auth: {
+        ...standInAuthOptions(keycloak, { introspectionCacheTtlSeconds: 0 }),
+        registerGlobally: false,
+      },
       providers,
     });
 
   it('registers no guard of its own: a role route answers without a token', async () => {
     const app = await start();
     await request(app.getHttpServer()).get('/admin').expect(200);
+  });
+
+  describe('with the guards and filter registered, and no interceptor', () => {
+    let app: INestApplication;
+    const active = (token: string) =>
+      request(app.getHttpServer()).get('/active').set('Authorization', `Bearer ${token}`);
+
+    beforeAll(async () => {
+      app = await start([
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_FILTER, useClass: AuthErrorFilter },
+      ]);
+    });
+
+    it('still introspects a @RequireActiveToken route: the decorator brings its interceptor', async () => {
+      await active(await keycloak.tokenFor('alice')).expect(200);
+      const revoked = await keycloak.tokenFor('alice');
+      keycloak.revoke(revoked);
+      const { body } = await active(revoked).expect(401);
+      expect(body.message).toBe('Token is no longer active');
+    });
   });
 
   describe("with the app's own subclass registered", () => {
@@ -84,6 +110,17 @@ describe.each(ADAPTERS)('registerGlobally: false on %s', (adapter) => {
     it('keeps the base checks: no token is a 401 with the RFC 6750 challenge', async () => {
       const response = await me(undefined, 'acme').expect(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="demo"');
+    });
+
+    it('asks Keycloak once per request although the interceptor is registered app-wide too', async () => {
+      const token = await keycloak.tokenFor('alice', { extra: { tenant: 'acme' } });
+      const before = keycloak.requests.introspect;
+      await request(app.getHttpServer())
+        .get('/active')
+        .set('Authorization', `Bearer ${token}`)
+        .set('X-Tenant', 'acme')
+        .expect(200);
+      expect(keycloak.requests.introspect - before).toBe(1);
     });
 
     it('keeps the RolesGuard the app registered', async () => {

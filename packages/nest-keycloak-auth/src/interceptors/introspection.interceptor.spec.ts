@@ -80,6 +80,22 @@ describe('IntrospectionInterceptor', () => {
     expect(isActive).toHaveBeenCalledWith(TOKEN, undefined);
   });
 
+  it('asks once per request when registered twice (app-wide and by the decorator)', async () => {
+    isActive.mockResolvedValue(true);
+    const request: AuthenticatedRequest = { accessToken: TOKEN, user };
+    const context = createHttpContext({
+      handler: ItemsController.prototype.remove,
+      controller: ItemsController,
+      request,
+    });
+    const inner: CallHandler = { handle: () => defer(() => interceptor.intercept(context, next)) };
+    await expect(lastValueFrom(defer(() => interceptor.intercept(context, inner)))).resolves.toBe(
+      'handler result',
+    );
+    expect(isActive).toHaveBeenCalledTimes(1);
+    expect(handle).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses an inactive token with Inactive and never runs the handler', async () => {
     isActive.mockResolvedValue(false);
     const outcome = run(ItemsController.prototype.remove);

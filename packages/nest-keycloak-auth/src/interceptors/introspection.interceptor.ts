@@ -12,10 +12,16 @@ import { IntrospectionClient } from '../introspection/introspection.client.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest } from '../principal.js';
 
+/** Set on a request once its token was found active, so a second registration asks no more. */
+const INTROSPECTED = Symbol('auth:introspected');
+
+type IntrospectedRequest = AuthenticatedRequest & { [INTROSPECTED]?: true };
+
 /**
  * On routes marked `@RequireActiveToken()`, asks Keycloak whether the (already verified)
  * token is still active before the handler runs: revoked tokens and logged-out sessions get
- * 401 here even though their signature and `exp` are still fine.
+ * 401 here even though their signature and `exp` are still fine. The decorator applies it to
+ * the routes it marks; registered app-wide as well, it asks once per request all the same.
  */
 @Injectable()
 export class IntrospectionInterceptor implements NestInterceptor {
@@ -33,12 +39,14 @@ export class IntrospectionInterceptor implements NestInterceptor {
       return next.handle();
     }
 
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<IntrospectedRequest>();
+    if (request[INTROSPECTED]) return next.handle();
     // Fail closed: a route that asks for introspection never runs without a verified token.
     if (!request.accessToken) throw new AuthError(AuthErrorCode.MissingToken);
     return from(this.introspection.isActive(request.accessToken, request.user?.exp)).pipe(
       switchMap((active) => {
         if (!active) throw new AuthError(AuthErrorCode.Inactive);
+        request[INTROSPECTED] = true;
         return next.handle();
       }),
     );
