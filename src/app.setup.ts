@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OidcDiscoveryService } from 'nest-keycloak-auth';
 import {
@@ -53,22 +54,42 @@ function setUpDocs(app: INestApplication, config: AppConfig): void {
   });
 }
 
-/** What a middleware gets on both platforms: Node's objects (Express and middie add originalUrl). */
+/** What a middleware gets on Express: Node's objects, plus Express' originalUrl. */
 type MiddlewareRequest = IncomingMessage & { originalUrl?: string };
 
 /**
  * Sends `/docs` to `/docs/`. Swagger UI resolves its OAuth2 redirect page against the page's
  * folder: from `/docs` Keycloak would be asked to return to `/oauth2-redirect.html`, which is
- * neither served nor registered. The relative Location keeps any proxy path prefix. A
- * middleware, not a route: Express' non-strict routing would match `/docs/` as well.
+ * neither served nor registered. The relative Location keeps any proxy path prefix. Not a
+ * route: Express' non-strict routing and Fastify's ignoreTrailingSlash would match `/docs/`
+ * as well. On Fastify a request hook, not `app.use()`: Nest runs middleware there through
+ * middie, which, once any is registered, works out the client address, host and query of
+ * every request.
  */
 function redirectToFolder(app: INestApplication, path: string): void {
-  const folder = path.slice(path.lastIndexOf('/') + 1);
+  const adapter = app.getHttpAdapter();
+  if (adapter.getType() === 'fastify') {
+    const fastify = adapter.getInstance() as FastifyInstance;
+    fastify.addHook('onRequest', (request, reply, done) => {
+      const location = folderLocation(path, request.method, request.url);
+      if (location === undefined) return done();
+      void reply.code(301).header('Location', location).send();
+    });
+    return;
+  }
   app.use(path, (req: MiddlewareRequest, res: ServerResponse, next: () => void) => {
-    const url = req.originalUrl ?? req.url ?? '';
-    const query = url.indexOf('?');
-    const pathname = query < 0 ? url : url.slice(0, query);
-    if (pathname !== path || !['GET', 'HEAD'].includes(req.method ?? '')) return next();
-    res.writeHead(301, { Location: `${folder}/${query < 0 ? '' : url.slice(query)}` }).end();
+    const location = folderLocation(path, req.method ?? '', req.originalUrl ?? req.url ?? '');
+    if (location === undefined) return next();
+    res.writeHead(301, { Location: location }).end();
   });
+}
+
+/** Where a GET or HEAD of exactly `path` (any query kept) is sent; undefined for the rest. */
+function folderLocation(path: string, method: string, url: string): string | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  const query = url.indexOf('?');
+  const pathname = query < 0 ? url : url.slice(0, query);
+  if (pathname !== path) return undefined;
+  const folder = path.slice(path.lastIndexOf('/') + 1);
+  return `${folder}/${query < 0 ? '' : url.slice(query)}`;
 }
