@@ -10,6 +10,7 @@ import {
   swaggerLoginOptions,
   withOAuth2Endpoints,
 } from 'nest-keycloak-auth/swagger';
+import { enableCors } from './common/cors.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
 
 /**
@@ -19,10 +20,8 @@ import { appConfig, type AppConfig } from './config/app.config.js';
  */
 export function configureApp(app: INestApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
-  app.enableCors({
-    origin: config.corsOrigins,
-    credentials: true,
-    // The cors package's default, spelled out: @fastify/cors allows only GET, HEAD and POST.
+  enableCors(app, {
+    origins: config.corsOrigins,
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
     exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
   });

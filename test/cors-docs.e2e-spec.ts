@@ -80,6 +80,13 @@ describe.each(ADAPTERS)('%s: CORS and OpenAPI (Keycloak stand-in)', (adapter) =>
       expect(response.headers['access-control-allow-methods']).toContain(method);
     });
 
+    it('adds only Vary: Origin to a request without Origin (not a CORS request)', async () => {
+      const response = await request(app.getHttpServer()).get('/health').expect(200);
+      expect(response.headers.vary).toBe('Origin');
+      const cors = Object.keys(response.headers).filter((h) => h.startsWith('access-control-'));
+      expect(cors).toEqual([]);
+    });
+
     it('sends no X-Powered-By header', async () => {
       const response = await request(app.getHttpServer()).get('/health').expect(200);
       expect(response.headers['x-powered-by']).toBeUndefined();
