@@ -6,9 +6,26 @@ export interface LoadOptions {
   method: 'GET' | 'DELETE';
   headers: Record<string, string>;
   connections: number;
-  durationSeconds: number;
+  /** Run for this long, unless `amount` is given. */
+  durationSeconds?: number;
+  /** Stop after this many requests instead (a pass over a token rotation). */
+  amount?: number;
   /** Keep every response time (measured runs; warm-ups do not need them). */
   recordLatencies?: boolean;
+  /** Each request's bearer token, asked for as autocannon builds the request (one per request). */
+  nextToken?: () => string;
+}
+
+/**
+ * autocannon builds a request once and resends its bytes, unless it has a setupRequest: then
+ * each request is rebuilt, here with the next token of the rotation in its Authorization header.
+ */
+function requestsOf(nextToken: () => string): autocannon.Request[] {
+  const setupRequest = (request: autocannon.Request): autocannon.Request => {
+    request.headers = { ...request.headers, authorization: `Bearer ${nextToken()}` };
+    return request;
+  };
+  return [{ setupRequest }];
 }
 
 /** One autocannon run. */
@@ -28,8 +45,10 @@ export interface LoadSample {
 
 /** Several runs of one scenario, combined. */
 export interface LoadResult {
-  /** Completed requests over measured seconds. */
+  /** Completed requests over measured seconds, all runs together. */
   reqPerSec: number;
+  /** req/s of each run, in run order (one run per round): what the ratios pair up. */
+  roundReqPerSec: number[];
   p50Ms: number;
   p99Ms: number;
   requests: number;
@@ -39,8 +58,13 @@ export interface LoadResult {
   measuredSeconds: number;
   /** From the start of the first run to the end of the last one. */
   spanSeconds: number;
+  /** From the start to the end of each run. */
+  runSpansSeconds: number[];
   runs: number;
 }
+
+/** Completed requests per second of one run. */
+export const sampleReqPerSec = (s: LoadSample): number => s.requests / s.durationSeconds;
 
 /** One autocannon run, in this process (the app under test is another process). */
 export function load(options: LoadOptions): Promise<LoadSample> {
@@ -53,7 +77,9 @@ export function load(options: LoadOptions): Promise<LoadSample> {
         method: options.method,
         headers: options.headers,
         connections: options.connections,
-        duration: options.durationSeconds,
+        // Only what is set: an explicit undefined would replace autocannon's defaults.
+        ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds }),
+        ...(options.nextToken ? { requests: requestsOf(options.nextToken) } : {}),
       },
       (error, result) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
@@ -105,6 +131,7 @@ export function combine(samples: LoadSample[]): LoadResult {
       : NaN;
   return {
     reqPerSec: requests / measuredSeconds,
+    roundReqPerSec: samples.map(sampleReqPerSec),
     p50Ms: percentile(50),
     p99Ms: percentile(99),
     requests,
@@ -115,6 +142,7 @@ export function combine(samples: LoadSample[]): LoadResult {
     spanSeconds:
       (Math.max(...samples.map((s) => s.endedAt)) - Math.min(...samples.map((s) => s.startedAt))) /
       1000,
+    runSpansSeconds: samples.map((s) => (s.endedAt - s.startedAt) / 1000),
     runs: samples.length,
   };
 }

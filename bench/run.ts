@@ -1,16 +1,28 @@
 /**
  * `npm run bench`: a benchmark for people, not a pass/fail test.
  *
- * Builds the app and this folder, starts the Keycloak stand-in (test/support) in this process
- * and five servers as child processes on free loopback ports: the built API (`node
- * dist/main.js`) as `cache-on` (Express, default settings), `cache-off` (Express,
- * TOKEN_CACHE_MAX_ENTRIES=0) and `fastify` (HTTP_ADAPTER=fastify, default settings), and the
- * ceiling (bench/ceiling/main.ts, a bare Nest app with the same routes and bodies) as
- * `ceiling-express` and `ceiling-fastify`. Then, with autocannon in this process:
- * GET /health, GET /items (alice's token) and DELETE /items/999999 (introspected, 404) on each,
- * except DELETE on cache-off; the ceilings get the same requests, Authorization included.
- * Per instance: a warm-up run of each scenario (not counted), then the measured time
- * in rounds, every other one in reverse order, so drift of the machine's speed is shared out.
+ * Builds the app and this folder, starts the Keycloak stand-in (`nest-keycloak-auth/testing`)
+ * in this process and, as child processes on free loopback ports, the built API (`node
+ * dist/main.js`) as `cache-on` (Express, default settings), `cache-on-noflags` (the same
+ * without the node flags of `start:prod`; only when start:prod has some), `cache-off`
+ * (TOKEN_CACHE_MAX_ENTRIES=0), `tokens-10k` and `tokens-100k` (Express, default cache size,
+ * hit with 10,000 and 100,000 distinct tokens; tokens-10k keeps entries for the whole run, see
+ * INSTANCE_SETUP) and `fastify` (HTTP_ADAPTER=fastify), and the ceiling
+ * (bench/ceiling/main.ts, a bare Nest app with the same routes and bodies) as `ceiling-express`
+ * and `ceiling-fastify`. Every server but cache-on-noflags runs with start:prod's node flags.
+ *
+ * Scenarios, with autocannon in this process: GET /health, GET /items (alice's token) and
+ * DELETE /items/999999 (introspected, 404) on the ceilings, cache-on and fastify; /health and
+ * /items on cache-off; /items only on the others, tokens-10k and tokens-100k sending the next
+ * of their distinct tokens with each request. The tokens are real RS256 tokens of the
+ * stand-in, signed before the servers start (WebCrypto on libuv's pool: both CPUs).
+ *
+ * A warm-up of every scenario (not counted), then BENCH_ROUNDS rounds. A round runs every
+ * scenario once, route by route and on each route instance by instance (INSTANCES' order), so
+ * the two runs a target divides (a ceiling and the API on its adapter, cache-off and
+ * tokens-10k, cache-on and cache-on-noflags) are measured back to back; every other round runs
+ * in reverse. The machine's speed drifts by ±20 % between seconds, so the report pairs the runs of
+ * one round: each ratio is computed per round, and given as the median with its range.
  * It counts the requests that reached the stand-in and the app's CPU time during the measured
  * runs, and reads each child's VmHWM/VmRSS from /proc at the end. With taskset and 2+ CPUs the
  * servers run on CPU 1 and this process moves to CPU 0 (see pinCpus).
@@ -19,10 +31,13 @@
  * Exit code 0 whatever the targets say; 1 only when the bench itself broke (an app did not
  * start or died, or a route answered other than expected).
  *
- * Knobs (environment): BENCH_CONNECTIONS (50), BENCH_DURATION (10 s measured per scenario),
- * BENCH_WARMUP (2 s), BENCH_ROUNDS (4), BENCH_PIN=0 (no CPU pinning), BENCH_CPU_PROF=1 (start
- * the servers with --cpu-prof, profiles in dist-bench/profiles). Child logs:
- * dist-bench/logs/<instance>.log. Takes about 3.5 min on 2 cores.
+ * Knobs (environment): BENCH_CONNECTIONS (50), BENCH_DURATION (12 s measured per scenario, over
+ * all rounds), BENCH_ROUNDS (8), BENCH_WARMUP (2 s), BENCH_PIN=0 (no CPU pinning),
+ * BENCH_CPU_PROF=1 (start the servers with --cpu-prof, profiles in dist-bench/profiles),
+ * BENCH_INSTANCES=a,b (run only these instances; the report evaluates the targets whose inputs
+ * ran), BENCH_TOKENS=0 (skip tokens-10k and tokens-100k, and the token signing). Child logs:
+ * dist-bench/logs/<instance>.log. `npm run bench` takes about 7 min on 2 cores (builds, 20-40 s of
+ * signing, and a 1-min pass over the 100,000 tokens included).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
@@ -34,7 +49,7 @@ import { format, resolveConfig } from 'prettier';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { execFileSync } from 'node:child_process';
 import { AppProcess, HAS_TASKSET, type AppOptions } from './app-process.js';
-import { combine, load, type LoadSample } from './load.js';
+import { combine, load, sampleReqPerSec, type LoadOptions, type LoadSample } from './load.js';
 import {
   evaluateTargets,
   expectedShare,
@@ -60,14 +75,15 @@ const OUT = join(ROOT, 'dist-bench');
 const RESULTS = join(ROOT, 'bench', 'results.md');
 
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
-const DURATION = positiveInt('BENCH_DURATION', 10);
+const DURATION = positiveInt('BENCH_DURATION', 12);
 const WARMUP = positiveInt('BENCH_WARMUP', 2);
-const ROUNDS = positiveInt('BENCH_ROUNDS', 4);
+const ROUNDS = positiveInt('BENCH_ROUNDS', 8);
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const TOKENS = process.env.BENCH_TOKENS !== '0';
 const INTROSPECTION_TTL_SECONDS = 10;
 
 const ALICE = 'alice (api-admin)';
-/** The routes, then which instance runs which: cache-off skips the introspected route. */
+/** The routes, in the order a round measures them. */
 const ROUTES = {
   health: { label: '`GET /health`', method: 'GET', path: '/health', authenticated: false },
   items: { label: '`GET /items`', method: 'GET', path: '/items', authenticated: true },
@@ -97,39 +113,110 @@ interface InstanceSetup {
   /** Environment on top of the stand-in's; the ceilings read HTTP_ADAPTER and PORT only. */
   env: Record<string, string>;
   auth?: Partial<Record<Route, string>>;
+  /** Distinct tokens in rotation on its authenticated routes (default: alice's one token). */
+  tokens?: number;
+  /** Run without start:prod's node flags (only exists when start:prod has some). */
+  noNodeFlags?: boolean;
 }
 const ALL_ROUTES: Route[] = ['health', 'items', 'delete'];
-/** In the order they are measured: each ceiling just before the API on its adapter. */
+const TOKENS_10K = 10_000;
+const TOKENS_100K = 100_000;
 const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
   'ceiling-express': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'express' } },
   'cache-on': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'express' } },
+  'cache-on-noflags': { routes: ['items'], env: { HTTP_ADAPTER: 'express' }, noNodeFlags: true },
   'cache-off': {
     routes: ['health', 'items'],
     env: { HTTP_ADAPTER: 'express', TOKEN_CACHE_MAX_ENTRIES: '0' },
     auth: { items: `${ALICE}: JWT signature verified on every request` },
+  },
+  // Its own process: with alice's token in the same cache, 10,001 tokens in rotation through a
+  // 10,000-entry LRU would miss on every request. The max age outlasts the run: with the default
+  // 60 s, entries verified in the warm-up would expire between the interleaved rounds (a hit
+  // does not renew an entry), so each run would measure a hit rate set by the bench's schedule.
+  'tokens-10k': {
+    routes: ['items'],
+    env: { HTTP_ADAPTER: 'express', TOKEN_CACHE_MAX_AGE_SECONDS: '3600' },
+    tokens: TOKENS_10K,
+    auth: {
+      items:
+        '10,000 distinct tokens of alice in rotation: all held by the 10,000-entry cache (each verified once, in the warm-up)',
+    },
+  },
+  'tokens-100k': {
+    routes: ['items'],
+    env: { HTTP_ADAPTER: 'express' },
+    tokens: TOKENS_100K,
+    auth: {
+      items: '100,000 distinct tokens of alice in rotation: each a cache miss, signature verified',
+    },
   },
   'ceiling-fastify': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
   fastify: { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
 };
 const CEILING_SCRIPT = 'dist-bench/bench/ceiling/main.js';
 
-const SCENARIOS: Scenario[] = (Object.keys(INSTANCE_SETUP) as InstanceName[]).flatMap(
-  (instance) => {
-    const setup = INSTANCE_SETUP[instance];
-    return setup.routes.map((route) => ({
-      id: `${route}:${instance}`,
-      ...ROUTES[route],
-      instance,
-      kind: KINDS[route],
-      auth: INSTANCES[instance].ceiling
-        ? route === 'health'
-          ? 'none'
-          : CEILING_AUTH
-        : (setup.auth?.[route] ?? PROJECT_AUTH[route]),
-      expectedStatus: EXPECTED[route],
-    }));
-  },
-);
+/**
+ * The instances to run, in INSTANCES' order, and why the others do not: BENCH_INSTANCES picks a
+ * subset, BENCH_TOKENS=0 drops the distinct-token ones, and with no node flags in start:prod
+ * cache-on-noflags would be cache-on again.
+ */
+function selectInstances(productionFlags: string[]): { names: InstanceName[]; skipped: string[] } {
+  const all = Object.keys(INSTANCES) as InstanceName[];
+  const wanted = (process.env.BENCH_INSTANCES ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = wanted.filter((name) => !all.includes(name as InstanceName));
+  if (unknown.length) {
+    throw new Error(`BENCH_INSTANCES: unknown ${unknown.join(', ')} (known: ${all.join(', ')})`);
+  }
+  const skipped: string[] = [];
+  const names = all.filter((name) => {
+    if (wanted.length && !wanted.includes(name)) return false; // summed up below
+    const why = whySkipped(INSTANCE_SETUP[name], productionFlags);
+    if (why) skipped.push(`${name} (${why})`);
+    return !why;
+  });
+  if (wanted.length) skipped.push(`the other instances (BENCH_INSTANCES=${wanted.join(',')})`);
+  if (!names.length) throw new Error('no instance left to run');
+  return { names, skipped };
+}
+
+/** Why an instance does not run whatever BENCH_INSTANCES says; undefined when it runs. */
+function whySkipped(setup: InstanceSetup, productionFlags: string[]): string | undefined {
+  if (setup.tokens && !TOKENS) return 'BENCH_TOKENS=0';
+  if (setup.noNodeFlags && !productionFlags.length) return 'start:prod sets no node flags';
+  return undefined;
+}
+
+/** The scenarios of these instances in measuring order: route by route, then instance order. */
+function scenariosOf(names: InstanceName[]): Scenario[] {
+  return (Object.keys(ROUTES) as Route[]).flatMap((route) =>
+    names
+      .filter((instance) => INSTANCE_SETUP[instance].routes.includes(route))
+      .map((instance): Scenario => {
+        const setup = INSTANCE_SETUP[instance];
+        const tokens = ROUTES[route].authenticated ? setup.tokens : undefined;
+        return {
+          id: `${route}:${instance}`,
+          ...ROUTES[route],
+          ...(tokens
+            ? { label: `${ROUTES[route].label}, ${tokens.toLocaleString('en-US')} tokens` }
+            : {}),
+          instance,
+          kind: KINDS[route],
+          auth: INSTANCES[instance].ceiling
+            ? route === 'health'
+              ? 'none'
+              : CEILING_AUTH
+            : (setup.auth?.[route] ?? PROJECT_AUTH[route]),
+          expectedStatus: EXPECTED[route],
+          ...(tokens ? { tokens } : {}),
+        };
+      }),
+  );
+}
 
 /** Servers on CPU 1, this process (autocannon, the stand-in) on CPU 0, when taskset exists. */
 const SERVER_CPU = 1;
@@ -145,56 +232,50 @@ async function main(): Promise<number> {
       throw new Error(`${script} is missing: run \`npm run bench\` (it builds both)`);
     }
   }
-  const pinning = pinCpus();
+  const productionFlags = productionNodeFlags();
+  const { names, skipped } = selectInstances(productionFlags);
+  const scenarios = scenariosOf(names);
   await mkdir(join(OUT, 'logs'), { recursive: true });
   if (CPU_PROF) await mkdir(join(OUT, 'profiles'), { recursive: true });
 
   standIn = await KeycloakStandIn.start();
   const token = await standIn.tokenFor('alice', { expiresIn: 3600 });
-  const baseEnv = {
-    KEYCLOAK_URL: standIn.url,
-    KEYCLOAK_REALM: standIn.realm,
-    KEYCLOAK_CLIENT_ID: standIn.clientId,
-    KEYCLOAK_CLIENT_SECRET: standIn.clientSecret,
-    INTROSPECTION_CACHE_TTL_SECONDS: String(INTROSPECTION_TTL_SECONDS),
-  };
+  // Signed before pinning and before any server starts, so both CPUs sign and nothing is skewed.
+  const tokenCount = Math.max(0, ...scenarios.map((s) => s.tokens ?? 0));
+  const signed = tokenCount ? await signTokens(standIn, tokenCount) : undefined;
+  const pinning = pinCpus();
 
-  const instanceNames = Object.keys(INSTANCE_SETUP) as InstanceName[];
-  progress(`Keycloak stand-in on ${standIn.url}; starting ${instanceNames.join(', ')}…\n`);
-  const starts = await Promise.allSettled(
-    instanceNames.map((name) => {
-      const ceiling = INSTANCES[name].ceiling;
-      const options: AppOptions = {
-        name,
-        cwd: ROOT,
-        script: ceiling ? CEILING_SCRIPT : 'dist/main.js',
-        cpu: pinning.pinned ? SERVER_CPU : undefined,
-        logFile: join(OUT, 'logs', `${name}.log`),
-        env: { ...(ceiling ? {} : baseEnv), ...INSTANCE_SETUP[name].env },
-        // Five start at once on one CPU.
-        startTimeoutMs: 60_000,
-        nodeArgs: [
-          ...productionNodeFlags(),
-          ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`] : []),
-        ],
-      };
-      return AppProcess.start(options);
-    }),
-  );
-  for (const s of starts) if (s.status === 'fulfilled') apps.push(s.value);
-  for (const s of starts) if (s.status === 'rejected') throw s.reason;
+  progress(`Keycloak stand-in on ${standIn.url}; starting ${names.join(', ')}…\n`);
+  await startServers(names, standIn, pinning.pinned, productionFlags);
   const app = (name: InstanceName): AppProcess => apps.find((a) => a.name === name)!;
   const startMemory = Object.fromEntries(
     await Promise.all(apps.map(async (a) => [a.name, await a.memory()] as const)),
   );
 
-  const measurements: Measurement[] = [];
-  for (const name of instanceNames) {
-    measurements.push(...(await measureInstance(app(name), token, standIn)));
+  const runs = scenarios.map((scenario): ScenarioRun => ({
+    scenario,
+    target: app(scenario.instance),
+    token,
+    rotation: scenario.tokens ? new TokenRotation(signed!.tokens, scenario.tokens) : undefined,
+    samples: [],
+    keycloak: {},
+    cpuMs: 0,
+  }));
+  for (const run of runs) await warmUp(run);
+  for (let round = 0; round < ROUNDS; round++) {
+    // A B C, then C B A: each pair of neighbours is measured back to back in both orders.
+    const order = round % 2 === 0 ? runs : [...runs].reverse();
+    for (const run of order) await measureOnce(run, standIn, round);
   }
+  const measurements = runs.map((run): Measurement => ({
+    scenario: run.scenario,
+    load: combine(run.samples),
+    keycloak: run.keycloak,
+    appCpuMs: run.cpuMs,
+  }));
 
   const memory = Object.fromEntries(
-    await Promise.all(instanceNames.map(async (name) => [name, await app(name).memory()] as const)),
+    await Promise.all(names.map(async (name) => [name, await app(name).memory()] as const)),
   );
   for (const a of apps) if (!a.running) throw new Error(`${a.name} exited during the run`);
   await cleanup();
@@ -202,7 +283,11 @@ async function main(): Promise<number> {
   const envText = (name: InstanceName): string => {
     const own = Object.entries(INSTANCE_SETUP[name].env).map(([k, v]) => `${k}=${v}`);
     if (INSTANCES[name].ceiling) return `bare Nest app, ${own.join(', ')}`;
-    if (!own.some((e) => e.startsWith('TOKEN_CACHE_'))) own.push('default token cache');
+    if (!own.some((e) => e.startsWith('TOKEN_CACHE_MAX_ENTRIES'))) {
+      const maxAgeSet = own.some((e) => e.startsWith('TOKEN_CACHE_'));
+      own.push(maxAgeSet ? 'default TOKEN_CACHE_MAX_ENTRIES (10,000)' : 'default token cache');
+    }
+    if (INSTANCE_SETUP[name].noNodeFlags) own.push('no node flags');
     return `${own.join(', ')}, INTROSPECTION_CACHE_TTL_SECONDS=${INTROSPECTION_TTL_SECONDS}`;
   };
   const cpu = cpus();
@@ -218,13 +303,16 @@ async function main(): Promise<number> {
     introspectionTtlSeconds: INTROSPECTION_TTL_SECONDS,
     benchSeconds: (performance.now() - started) / 1000,
     instances: Object.fromEntries(
-      instanceNames.map((name) => [
+      names.map((name) => [
         name,
         { env: envText(name), memory: memory[name], startMB: startMemory[name].rssMB },
       ]),
-    ) as RunInfo['instances'],
+    ),
+    skipped,
     pinning: pinning.text,
     keycloakTotal: { ...standIn.requests },
+    productionFlags,
+    ...(signed ? { tokens: { count: signed.tokens.length, signSeconds: signed.seconds } } : {}),
   };
   const targets = evaluateTargets(measurements, info);
   const raw = renderMarkdown(measurements, info, targets);
@@ -243,68 +331,166 @@ async function main(): Promise<number> {
   return broken.length ? 1 : 0;
 }
 
-/**
- * The scenarios of one instance: a warm-up run of each, then ROUNDS rounds that run each
- * scenario for DURATION / ROUNDS seconds, every other round in reverse order (A B C, C B A),
- * so a drift of the machine's speed during the run weighs on every scenario alike.
- */
-async function measureInstance(
-  target: AppProcess,
-  token: string,
-  keycloakStandIn: KeycloakStandIn,
-): Promise<Measurement[]> {
-  const scenarios = SCENARIOS.filter((s) => s.instance === target.name);
-  const optionsOf = (scenario: Scenario) => {
-    const headers: Record<string, string> = {};
-    if (scenario.authenticated) headers.authorization = `Bearer ${token}`;
-    return {
-      url: target.url + scenario.path,
-      method: scenario.method,
-      headers,
-      connections: CONNECTIONS,
-    };
+/** Starts every instance at once (into `apps`); throws the first failure once all settled. */
+async function startServers(
+  names: InstanceName[],
+  keycloak: KeycloakStandIn,
+  pinned: boolean,
+  productionFlags: string[],
+): Promise<void> {
+  const baseEnv = {
+    KEYCLOAK_URL: keycloak.url,
+    KEYCLOAK_REALM: keycloak.realm,
+    KEYCLOAK_CLIENT_ID: keycloak.clientId,
+    KEYCLOAK_CLIENT_SECRET: keycloak.clientSecret,
+    INTROSPECTION_CACHE_TTL_SECONDS: String(INTROSPECTION_TTL_SECONDS),
   };
-  for (const scenario of scenarios) {
-    progress(`${target.name}: warm-up ${scenario.method} ${scenario.path} (${WARMUP} s)\n`);
-    await load({ ...optionsOf(scenario), durationSeconds: WARMUP });
-    await settle(optionsOf(scenario));
-  }
-  const samples = new Map<Scenario, LoadSample[]>(scenarios.map((s) => [s, []]));
-  const keycloak = new Map<Scenario, KeycloakCounts>(scenarios.map((s) => [s, {}]));
-  const cpu = new Map<Scenario, number>(scenarios.map((s) => [s, 0]));
-  const roundSeconds = DURATION / ROUNDS;
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
-    for (const scenario of order) {
-      const before = { ...keycloakStandIn.requests };
-      const cpuBefore = await target.cpuMs();
-      const sample = await load({
-        ...optionsOf(scenario),
-        durationSeconds: roundSeconds,
-        recordLatencies: true,
-      });
-      const cpuAfter = await target.cpuMs();
-      cpu.set(scenario, cpu.get(scenario)! + cpuAfter - cpuBefore);
-      await settle(optionsOf(scenario));
-      sample.endedAt = performance.now(); // the counters below cover the settling request too
-      const counts = keycloak.get(scenario)!;
-      for (const [endpoint, n] of Object.entries(keycloakStandIn.requests)) {
-        const delta = n - before[endpoint as keyof typeof before];
-        counts[endpoint] = (counts[endpoint] ?? 0) + delta;
-      }
-      samples.get(scenario)!.push(sample);
-      progress(
-        `${target.name}: round ${round + 1}/${ROUNDS} ${scenario.method} ${scenario.path}: ` +
-          `${Math.round(sample.requests / sample.durationSeconds)} req/s\n`,
-      );
+  const starts = await Promise.allSettled(
+    names.map((name) => {
+      const ceiling = INSTANCES[name].ceiling;
+      const setup = INSTANCE_SETUP[name];
+      const options: AppOptions = {
+        name,
+        cwd: ROOT,
+        script: ceiling ? CEILING_SCRIPT : 'dist/main.js',
+        cpu: pinned ? SERVER_CPU : undefined,
+        logFile: join(OUT, 'logs', `${name}.log`),
+        env: { ...(ceiling ? {} : baseEnv), ...setup.env },
+        // All of them start at once on one CPU.
+        startTimeoutMs: 90_000,
+        nodeArgs: [
+          ...(setup.noNodeFlags ? [] : productionFlags),
+          ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`] : []),
+        ],
+      };
+      return AppProcess.start(options);
+    }),
+  );
+  for (const s of starts) if (s.status === 'fulfilled') apps.push(s.value);
+  for (const s of starts) if (s.status === 'rejected') throw s.reason;
+}
+
+/**
+ * Signs `count` distinct access tokens of alice with the stand-in's realm key (each has its own
+ * jti and sid). WebCrypto signs on libuv's thread pool, so a few hundred in flight keep both
+ * CPUs busy; the tokens stay in memory and are never logged.
+ */
+async function signTokens(
+  keycloak: KeycloakStandIn,
+  count: number,
+): Promise<{ tokens: string[]; seconds: number }> {
+  const started = performance.now();
+  const tokens: string[] = [];
+  const batch = 256;
+  const every = 10_000;
+  progress(`Signing ${count.toLocaleString('en-US')} RS256 tokens…\n`);
+  while (tokens.length < count) {
+    const n = Math.min(batch, count - tokens.length);
+    const mint = () => keycloak.tokenFor('alice', { expiresIn: 3600 });
+    tokens.push(...(await Promise.all(Array.from({ length: n }, mint))));
+    if (tokens.length % every < batch || tokens.length === count) {
+      const seconds = (performance.now() - started) / 1000;
+      progress(`  ${tokens.length.toLocaleString('en-US')} signed (${seconds.toFixed(1)} s)\n`);
     }
   }
-  return scenarios.map((scenario) => ({
-    scenario,
-    load: combine(samples.get(scenario)!),
-    keycloak: keycloak.get(scenario)!,
-    appCpuMs: cpu.get(scenario)!,
-  }));
+  return { tokens, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Round robin over the first `size` tokens, carrying on where the last run stopped. */
+class TokenRotation {
+  private next = 0;
+
+  constructor(
+    private readonly tokens: readonly string[],
+    readonly size: number,
+  ) {}
+
+  /** The next token; the header is built per request, so each request gets its own. */
+  take = (): string => {
+    const token = this.tokens[this.next];
+    this.next = (this.next + 1) % this.size;
+    return token;
+  };
+}
+
+/** One scenario's state across the rounds. */
+interface ScenarioRun {
+  scenario: Scenario;
+  target: AppProcess;
+  /** alice's one token, for the scenarios without a rotation. */
+  token: string;
+  rotation?: TokenRotation;
+  samples: LoadSample[];
+  keycloak: KeycloakCounts;
+  cpuMs: number;
+}
+
+/** The autocannon options of a scenario (a token rotation sets the header per request). */
+function optionsOf(run: ScenarioRun): Omit<LoadOptions, 'durationSeconds' | 'amount'> {
+  const { scenario, rotation, target } = run;
+  const headers: Record<string, string> = {};
+  if (scenario.authenticated && !rotation) headers.authorization = `Bearer ${run.token}`;
+  return {
+    url: target.url + scenario.path,
+    method: scenario.method,
+    headers,
+    connections: CONNECTIONS,
+    ...(scenario.authenticated && rotation ? { nextToken: rotation.take } : {}),
+  };
+}
+
+/**
+ * A warm-up run, not counted: WARMUP seconds, or, with a token rotation, one pass over all its
+ * tokens (each is verified once, and the cache fills as it would in service). autocannon builds
+ * one request per connection more than it sends, so the pass sends a few more than the set.
+ */
+async function warmUp(run: ScenarioRun): Promise<void> {
+  const { scenario, rotation } = run;
+  const what = rotation
+    ? `one pass over ${rotation.size.toLocaleString('en-US')} tokens`
+    : `${WARMUP} s`;
+  progress(`${scenario.instance}: warm-up ${scenario.method} ${scenario.path} (${what})\n`);
+  const started = performance.now();
+  await load({
+    ...optionsOf(run),
+    ...(rotation ? { amount: rotation.size + 2 * CONNECTIONS } : { durationSeconds: WARMUP }),
+  });
+  await settle(run);
+  if (rotation) {
+    const seconds = (performance.now() - started) / 1000;
+    progress(`${scenario.instance}: warm-up pass done in ${seconds.toFixed(1)} s\n`);
+  }
+}
+
+/**
+ * One measured run of a scenario in a round, with the app's CPU time and the stand-in requests
+ * it caused.
+ */
+async function measureOnce(
+  run: ScenarioRun,
+  keycloak: KeycloakStandIn,
+  round: number,
+): Promise<void> {
+  const { scenario, target } = run;
+  const before = { ...keycloak.requests };
+  const cpuBefore = await target.cpuMs();
+  const sample = await load({
+    ...optionsOf(run),
+    durationSeconds: DURATION / ROUNDS,
+    recordLatencies: true,
+  });
+  run.cpuMs += (await target.cpuMs()) - cpuBefore;
+  await settle(run);
+  sample.endedAt = performance.now(); // the counters below cover the settling request too
+  for (const [endpoint, n] of Object.entries(keycloak.requests)) {
+    const delta = n - before[endpoint as keyof typeof before];
+    run.keycloak[endpoint] = (run.keycloak[endpoint] ?? 0) + delta;
+  }
+  run.samples.push(sample);
+  progress(
+    `round ${round + 1}/${ROUNDS} ${scenario.instance} ${scenario.method} ${scenario.path}: ` +
+      `${Math.round(sampleReqPerSec(sample))} req/s\n`,
+  );
 }
 
 /**
@@ -313,12 +499,10 @@ async function measureInstance(
  * stand-in later. The app shares one pending introspection per token, so when this request is
  * answered that call has been counted, and it is not put on the next scenario's account.
  */
-async function settle(options: {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-}): Promise<void> {
-  const response = await fetch(options.url, { method: options.method, headers: options.headers });
+async function settle(run: ScenarioRun): Promise<void> {
+  const { url, method, headers, nextToken } = optionsOf(run);
+  if (nextToken) headers.authorization = `Bearer ${nextToken()}`;
+  const response = await fetch(url, { method, headers });
   await response.arrayBuffer();
 }
 
