@@ -30,7 +30,10 @@ export interface AuthModuleOptions {
   httpTimeoutMs?: number;
   /** Timeout of one introspection request, in ms (100 to 60000). @default 3000 */
   introspectionTimeoutMs?: number;
-  /** Verified tokens remembered (LRU) so a repeat skips the signature check; 0 disables. @default 10000 */
+  /**
+   * Verified tokens remembered (evicted by CLOCK, an LRU approximation) so a repeat skips the
+   * signature check; 0 disables. @default 10000
+   */
   tokenCacheMaxEntries?: number;
   /** Longest time a verified token is remembered (never past its `exp`), in seconds. @default 60 */
   tokenCacheMaxAgeSeconds?: number;
