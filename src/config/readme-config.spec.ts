@@ -5,9 +5,9 @@ import { AppEnv } from './app.config.js';
 /** Variables the app reads itself besides AppEnv: production rules (src/config/keycloak.config.ts). */
 const PRODUCTION_RULES: Record<string, string> = { KEYCLOAK_ALLOW_HTTP: 'false', NODE_ENV: '—' };
 
-/** The README's app-configuration rows as [variable, default] pairs. */
+/** docs/configuration.md's app-configuration rows as [variable, default] pairs. */
 function readmeRows(): Array<[string, string]> {
-  const text = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
   const table = text.split('<!-- app-config:start -->')[1]?.split('<!-- app-config:end -->')[0];
   return (table ?? '')
     .split('\n')
