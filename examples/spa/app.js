@@ -95,31 +95,38 @@ async function renderSignedIn(user) {
   await attempt(loadItems);
 }
 
+/** Counts list loads: a load that a later one overtook renders nothing. */
+let listings = 0;
+
 async function loadItems() {
-  const tbody = $('items');
-  tbody.replaceChildren();
-  $('no-items').hidden = true;
+  const turn = ++listings;
   const items = await api('/items');
   const me = (await users.getUser())?.profile.sub;
-  for (const item of items) {
-    const row = document.createElement('tr');
-    row.dataset.id = String(item.id);
-    const owner = item.owner === me ? 'you' : item.owner;
-    for (const text of [item.id, item.name, owner]) {
-      const cell = document.createElement('td');
-      cell.textContent = String(text);
-      row.append(cell);
-    }
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.textContent = 'Delete';
-    remove.addEventListener('click', () => void attempt(() => deleteItem(item)));
-    const cell = document.createElement('td');
-    cell.append(remove);
-    row.append(cell);
-    tbody.append(row);
-  }
+  // Sign-in and a create can both be loading the list: only the newest answer is drawn, in one
+  // step, so no row shows twice.
+  if (turn !== listings) return;
+  const rows = items.map((item) => itemRow(item, me));
+  $('items').replaceChildren(...rows);
   $('no-items').hidden = items.length > 0;
+}
+
+function itemRow(item, me) {
+  const row = document.createElement('tr');
+  row.dataset.id = String(item.id);
+  const owner = item.owner === me ? 'you' : item.owner;
+  for (const text of [item.id, item.name, owner]) {
+    const cell = document.createElement('td');
+    cell.textContent = String(text);
+    row.append(cell);
+  }
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.textContent = 'Delete';
+  remove.addEventListener('click', () => void attempt(() => deleteItem(item)));
+  const cell = document.createElement('td');
+  cell.append(remove);
+  row.append(cell);
+  return row;
 }
 
 async function createItem(name) {
