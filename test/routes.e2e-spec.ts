@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { ServiceTokenClient } from 'nest-keycloak-auth';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { ROUTE_TABLE, type Caller } from './support/route-table.js';
 import { ADAPTERS } from './support/adapters.js';
@@ -207,6 +208,19 @@ describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) =
       'refuses %s with 400',
       async (query) => {
         await call('GET', `/admin/users?${query}`, tokens.alice).expect(400);
+      },
+    );
+
+    it.each([
+      [401, "Keycloak refused this API's client credentials"],
+      [500, 'Failed to obtain a service-account token from Keycloak'],
+    ])(
+      'answers 502 when the token endpoint answers %i, saying whether Keycloak refused the credentials',
+      async (status, message) => {
+        app.get(ServiceTokenClient).invalidate();
+        keycloak.failNext('token', { status });
+        const { body } = await call('GET', '/admin/users', tokens.alice).expect(502);
+        expect(body).toEqual({ statusCode: 502, message, error: 'Bad Gateway' });
       },
     );
 

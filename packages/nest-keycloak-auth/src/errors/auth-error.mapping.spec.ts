@@ -28,6 +28,12 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
     'Failed to reach Keycloak introspection endpoint',
     undefined,
   ],
+  [
+    AuthErrorCode.ClientCredentialsRefused,
+    502,
+    "Keycloak refused this API's client credentials",
+    undefined,
+  ],
 ];
 
 describe('toHttpResponse', () => {

@@ -53,6 +53,8 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         status: HttpStatus.BAD_GATEWAY,
         message: 'Failed to reach Keycloak introspection endpoint',
       };
+    case AuthErrorCode.ClientCredentialsRefused:
+      return { status: HttpStatus.BAD_GATEWAY, message: CREDENTIALS_REFUSED };
     default:
       return {
         status: HttpStatus.UNAUTHORIZED,
@@ -85,3 +87,6 @@ function quote(value: string): string {
 function descriptionChars(value: string): string {
   return value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
 }
+
+/** The 502 message when Keycloak refuses this API's own client authentication. */
+export const CREDENTIALS_REFUSED = "Keycloak refused this API's client credentials";

@@ -21,6 +21,8 @@ export const AuthErrorCode = {
   IssuerMismatch: 'ERR_AUTH_ISSUER_MISMATCH',
   Inactive: 'ERR_AUTH_TOKEN_INACTIVE',
   IntrospectionUnavailable: 'ERR_AUTH_INTROSPECTION_UNAVAILABLE',
+  /** Keycloak was reached and refused this API's client id or secret (a configuration fault). */
+  ClientCredentialsRefused: 'ERR_AUTH_CLIENT_CREDENTIALS_REFUSED',
   InsufficientRoles: 'ERR_AUTH_INSUFFICIENT_ROLES',
 } as const;
 

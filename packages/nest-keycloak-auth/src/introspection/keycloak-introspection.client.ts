@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { AuthSettings } from '../auth-settings.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { describeHttpFailure } from '../http-failure.js';
+import { credentialsRefusedLog, failureCause, isCredentialsRefusal } from '../http-failure.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 import { IntrospectionClient } from './introspection.client.js';
 
@@ -21,8 +21,9 @@ export class KeycloakIntrospectionClient extends IntrospectionClient {
   }
 
   /**
-   * True when Keycloak says the token is active. Throws IntrospectionUnavailable when Keycloak
-   * cannot be reached, times out, or answers anything but 200 with a JSON `active` boolean.
+   * True when Keycloak says the token is active. Throws ClientCredentialsRefused when Keycloak
+   * answers 401 (this API's client id or secret is wrong), else IntrospectionUnavailable when
+   * it cannot be reached, times out, or answers anything but 200 with a JSON `active` boolean.
    */
   async isActive(token: string): Promise<boolean> {
     const url = this.discovery.endpoints.introspectionEndpoint;
@@ -40,7 +41,11 @@ export class KeycloakIntrospectionClient extends IntrospectionClient {
       if (typeof active !== 'boolean') throw new TypeError('no boolean "active" in the answer');
       return active;
     } catch (error) {
-      this.logger.error(`Introspection at ${url} failed (${describeHttpFailure(error)})`);
+      if (isCredentialsRefusal(error)) {
+        this.logger.error(credentialsRefusedLog('introspection', url, this.settings.clientId));
+        throw new AuthError(AuthErrorCode.ClientCredentialsRefused);
+      }
+      this.logger.error(`Introspection failed: ${failureCause(error, url)}`);
       throw new AuthError(AuthErrorCode.IntrospectionUnavailable);
     }
   }

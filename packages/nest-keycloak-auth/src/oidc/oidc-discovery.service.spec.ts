@@ -24,6 +24,8 @@ describe('OidcDiscoveryService', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     get = jest.fn(refused);
     discovery = new OidcDiscoveryService(settings, { get } as unknown as HttpService);
   });
@@ -60,6 +62,46 @@ describe('OidcDiscoveryService', () => {
     await jest.advanceTimersByTimeAsync(300_000);
     expect(get).toHaveBeenCalledTimes(2);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  describe('start-up names the cause of a failed discovery, at ERROR, once per cause', () => {
+    const failing = (error: object) => () => throwError(() => Object.assign(new Error('x'), error));
+    const errorLines = () =>
+      jest.mocked(Logger.prototype.error).mock.calls.map(([line]) => String(line));
+
+    it.each([
+      ['an unknown host', { code: 'ENOTFOUND' }, 'the host kc.test does not resolve'],
+      ['a closed port', { code: 'ECONNREFUSED' }, 'nothing listens at http://kc.test'],
+      ['no answer', { code: 'ECONNABORTED' }, 'http://kc.test did not answer in time'],
+      [
+        'an unknown realm (404)',
+        { response: { status: 404 } },
+        'realm demo not found (http://kc.test/realms/demo/.well-known/openid-configuration answered HTTP 404): check KEYCLOAK_URL',
+      ],
+      ['a server error', { response: { status: 500 } }, 'openid-configuration answered HTTP 500'],
+    ])('%s', async (_label, error, cause) => {
+      get.mockImplementation(failing(error));
+      await discovery.onModuleInit();
+      expect(errorLines()).toHaveLength(1);
+      expect(errorLines()[0]).toMatch(/^Keycloak discovery failed: /);
+      expect(errorLines()[0]).toContain(cause);
+    });
+
+    it('says nothing more while retries fail the same way, logs a new cause, then the recovery', async () => {
+      await discovery.onModuleInit();
+      await jest.advanceTimersByTimeAsync(90_000);
+      expect(get).toHaveBeenCalledTimes(4);
+      expect(errorLines()).toHaveLength(1);
+
+      get.mockImplementation(failing({ response: { status: 404 } }));
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(errorLines()).toHaveLength(2);
+      expect(errorLines()[1]).toContain('realm demo not found');
+
+      get.mockImplementation(() => of({ data: DOCUMENT }));
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(Logger.prototype.log).toHaveBeenCalledWith('Keycloak discovery succeeded');
+    });
   });
 
   describe('with a pinned issuer', () => {

@@ -8,7 +8,7 @@ import {
 import { HttpService } from '@nestjs/axios';
 import { firstValueFrom } from 'rxjs';
 import { AuthSettings } from '../auth-settings.js';
-import { describeHttpFailure } from '../http-failure.js';
+import { failureCause, httpStatusOf } from '../http-failure.js';
 import { deriveEndpoints, endpointsFromDiscovery, type OidcEndpoints } from './oidc-endpoints.js';
 
 /**
@@ -23,6 +23,8 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
   private retryTimer?: NodeJS.Timeout;
   private discovered = false;
   private mismatch = false;
+  /** The cause of the last failed discovery, logged once until it changes or discovery works. */
+  private lastFailure?: string;
 
   private destroyed = false;
 
@@ -77,13 +79,30 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
       }
       this.current = found;
       this.discovered = true;
+      if (this.lastFailure !== undefined) this.logger.log('Keycloak discovery succeeded');
+      this.lastFailure = undefined;
       return true;
     } catch (error) {
-      this.logger.warn(
-        `Discovery at ${url} failed (${describeHttpFailure(error)}); using derived endpoints and retrying every ${this.settings.discoveryRetryMs / 1000}s`,
-      );
+      this.reportFailure(error, url);
       return false;
     }
+  }
+
+  /**
+   * Logs a failed discovery at ERROR, naming the cause, once per cause: retries that fail the
+   * same way say nothing more, and a different failure is logged again.
+   */
+  private reportFailure(error: unknown, url: string): void {
+    const status = httpStatusOf(error);
+    const cause =
+      status === 404
+        ? `realm ${this.settings.realm} not found (${url} answered HTTP 404): check KEYCLOAK_URL (Keycloak 17 and later serve no /auth path) and KEYCLOAK_REALM`
+        : failureCause(error, url);
+    if (cause === this.lastFailure) return;
+    this.lastFailure = cause;
+    this.logger.error(
+      `Keycloak discovery failed: ${cause}. Using the endpoints derived from KEYCLOAK_URL meanwhile; retrying every ${this.settings.discoveryRetryMs / 1000}s`,
+    );
   }
 
   private scheduleRetry(): void {

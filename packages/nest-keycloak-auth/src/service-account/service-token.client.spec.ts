@@ -134,18 +134,25 @@ describe('ServiceTokenClient', () => {
   });
 
   describe('Keycloak failures', () => {
+    it("turns an HTTP 401 (bad client secret) into a 502 saying Keycloak refused the API's credentials", async () => {
+      post.mockImplementation(() =>
+        throwError(
+          () =>
+            new AxiosError('unauthorized', 'ERR_BAD_REQUEST', undefined, undefined, {
+              status: 401,
+              data: { error: 'unauthorized_client' },
+            } as AxiosResponse),
+        ),
+      );
+      const outcome = client.getToken();
+      await expect(outcome).rejects.toMatchObject({
+        message: "Keycloak refused this API's client credentials",
+        status: 502,
+      });
+      expect(String(logError.mock.calls[0][0])).toContain('KEYCLOAK_CLIENT_SECRET');
+    });
+
     const failures: Array<[string, () => Observable<unknown>]> = [
-      [
-        'an HTTP 401 (bad client secret)',
-        () =>
-          throwError(
-            () =>
-              new AxiosError('unauthorized', 'ERR_BAD_REQUEST', undefined, undefined, {
-                status: 401,
-                data: { error: 'unauthorized_client' },
-              } as AxiosResponse),
-          ),
-      ],
       ['a timeout', () => throwError(() => new AxiosError('timeout', 'ECONNABORTED'))],
       ['an answer without access_token', () => of({ data: { expires_in: 300 } })],
       ['an answer without expires_in', () => of({ data: { access_token: 'token-x' } })],

@@ -2,7 +2,8 @@ import { HttpService } from '@nestjs/axios';
 import { BadGatewayException, Inject, Injectable, Logger } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { AuthSettings } from '../auth-settings.js';
-import { describeHttpFailure } from '../http-failure.js';
+import { CREDENTIALS_REFUSED } from '../errors/auth-error.mapping.js';
+import { credentialsRefusedLog, failureCause, isCredentialsRefusal } from '../http-failure.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 
 /**
@@ -33,7 +34,10 @@ export class ServiceTokenClient {
     @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
   ) {}
 
-  /** A valid access token for this client; throws 502 when Keycloak will not issue one. */
+  /**
+   * A valid access token for this client; throws 502 when Keycloak will not issue one, with
+   * its own message when Keycloak refused this API's client credentials (HTTP 401).
+   */
   async getToken(): Promise<string> {
     const cached = this.cached;
     if (cached && cached.refreshAt > Date.now()) return cached.value;
@@ -79,7 +83,11 @@ export class ServiceTokenClient {
         expiresAt: now + lifetimeMs,
       };
     } catch (error) {
-      this.logger.error(`Service-account token request failed (${describeHttpFailure(error)})`);
+      if (isCredentialsRefusal(error)) {
+        this.logger.error(credentialsRefusedLog('token', url, this.settings.clientId));
+        throw new BadGatewayException(CREDENTIALS_REFUSED);
+      }
+      this.logger.error(`Service-account token request failed: ${failureCause(error, url)}`);
       throw new BadGatewayException('Failed to obtain a service-account token from Keycloak');
     }
   }
