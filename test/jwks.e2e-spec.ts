@@ -90,7 +90,11 @@ describe.each(ADAPTERS)('%s: start-up while Keycloak is down (Keycloak stand-in)
       const server = app.getHttpServer();
       await request(server).get('/health').expect(200, { status: 'ok' });
       const ready = await request(server).get('/health/ready').expect(503);
-      expect(ready.body).toMatchObject({ statusCode: 503 });
+      const { port } = new URL(keycloak.url);
+      expect(ready.body).toMatchObject({
+        statusCode: 503,
+        message: `Not ready: signing keys not loaded (Keycloak discovery failed: nothing listens at http://127.0.0.1:${port})`,
+      });
       await request(server).get('/items').expect(401);
       await request(server).get('/items').set('Authorization', `Bearer ${token}`).expect(503);
 

@@ -97,10 +97,12 @@ describe('OidcDiscoveryService', () => {
       await jest.advanceTimersByTimeAsync(30_000);
       expect(errorLines()).toHaveLength(2);
       expect(errorLines()[1]).toContain('realm demo not found');
+      expect(discovery.failure).toContain('realm demo not found');
 
       get.mockImplementation(() => of({ data: DOCUMENT }));
       await jest.advanceTimersByTimeAsync(30_000);
       expect(Logger.prototype.log).toHaveBeenCalledWith('Keycloak discovery succeeded');
+      expect(discovery.failure).toBeUndefined();
     });
   });
 

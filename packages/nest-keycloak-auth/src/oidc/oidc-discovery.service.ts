@@ -53,6 +53,14 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
     return this.mismatch;
   }
 
+  /**
+   * Why the last discovery failed, in words (the same as its log line), while it has not
+   * succeeded since; undefined otherwise. For readiness checks and diagnostics.
+   */
+  get failure(): string | undefined {
+    return this.lastFailure;
+  }
+
   async onModuleInit(): Promise<void> {
     if (this.settings.discovery && !(await this.discover())) this.scheduleRetry();
   }
@@ -75,6 +83,7 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
       if (this.mismatch) {
         // Retried like a failed discovery: the realm's hostname may be corrected.
         this.logger.error({ event: 'issuer_mismatch', discovered: found.issuer, expected: pinned });
+        this.lastFailure = `the discovered issuer ${found.issuer} is not the expected ${pinned}`;
         return false;
       }
       this.current = found;
