@@ -6,6 +6,8 @@
 #   scripts/keycloak.sh status   report (exit 0 = running, 3 = not running)
 #   scripts/keycloak.sh restart
 #   scripts/keycloak.sh logs     print the log path and its last 50 lines
+#   scripts/keycloak.sh clean    delete the downloaded distribution from both places it is kept
+#                                (the cache dir and Maven's ~/.m2 copy) and say how much it freed
 #
 # The distribution org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip comes from Maven
 # Central (via `mvn`, so ~/.m2 and Maven proxy/mirror settings are honoured) and is unpacked into
@@ -16,7 +18,7 @@
 # pristine imported realm on every start by default (state never leaks between runs), bootstrap
 # admin admin/admin unless KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD are set.
 #
-# Environment (all optional):
+# Environment (all optional; each also read from <repo>/.env, real variables winning, as the app does):
 #   KEYCLOAK_VERSION          default from keycloak/keycloak.env
 #   KEYCLOAK_PORT             HTTP port, default 8080
 #   KEYCLOAK_HTTP_HOST        bind address, default 127.0.0.1
@@ -27,15 +29,30 @@
 #                             persist: keep the H2 database across restarts (admin-console changes
 #                               survive; realm-demo.json is NOT re-imported once realm demo exists)
 #   KEYCLOAK_HEAP             JVM heap options, default "-Xms64m -Xmx768m"
-#   KEYCLOAK_START_TIMEOUT    seconds to wait for readiness, default 180
+#   KEYCLOAK_START_TIMEOUT    seconds to wait for readiness, default 180 (the download not included)
 #   KEYCLOAK_STOP_TIMEOUT     seconds between SIGTERM and SIGKILL, default 30
+#   KEYCLOAK_PROGRESS_SECONDS seconds between progress lines during download and boot, default 5
 #   KEYCLOAK_CACHE_DIR        default <repo>/.cache/keycloak
 #   KEYCLOAK_JAVA_HOME        force a JDK (otherwise JAVA_HOME if >= 17, else newest >= 17 found)
 #   KC_*                      passed through to Keycloak (e.g. KC_LOG_LEVEL, KC_HEALTH_ENABLED)
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=SCRIPTDIR/common.sh
+source "$ROOT_DIR/scripts/common.sh"
+ENV_FILE="$ROOT_DIR/.env"
 VERSION_FILE="$ROOT_DIR/keycloak/keycloak.env"
+
+# Real environment > .env > the defaults below (and keycloak.env for the version). KC_* names found
+# in .env are exported, so that Keycloak sees them as it sees real KC_* variables.
+DOTENV_KC_VARS=()
+while IFS= read -r name; do DOTENV_KC_VARS+=("$name"); done < <(dotenv_names "$ENV_FILE" KC_)
+dotenv_apply "$ENV_FILE" KEYCLOAK_VERSION KEYCLOAK_PORT KEYCLOAK_HTTP_HOST KEYCLOAK_HOSTNAME \
+  KEYCLOAK_STATE KEYCLOAK_HEAP KEYCLOAK_START_TIMEOUT KEYCLOAK_STOP_TIMEOUT KEYCLOAK_CACHE_DIR \
+  KEYCLOAK_JAVA_HOME KEYCLOAK_PROGRESS_SECONDS ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}
+for name in ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}; do
+  export "${name?}"
+done
 REALM_FILE="$ROOT_DIR/keycloak/realm-demo.json"
 REALM="demo"
 MIN_JAVA=17
@@ -72,10 +89,16 @@ DISCOVERY_URL="$PROBE_BASE/realms/$REALM/.well-known/openid-configuration"
 DIST_DIR_PATTERN="$CACHE_DIR/keycloak-"
 
 log() { printf '[keycloak] %s\n' "$*" >&2; }
+# Seconds between progress lines during the download and the boot.
+PROGRESS_EVERY="${KEYCLOAK_PROGRESS_SECONDS:-5}"
+MVN_PID=""
+# Ctrl-C during the download stops Maven too (it runs in the background, see ensure_distribution).
+trap '[[ -z "$MVN_PID" ]] || kill -TERM "$MVN_PID" 2>/dev/null || true' EXIT
 die() {
   log "ERROR: $*"
   exit 1
 }
+[[ "$PROGRESS_EVERY" =~ ^[1-9][0-9]*$ ]] || die "KEYCLOAK_PROGRESS_SECONDS must be a whole number of seconds >= 1 (got $PROGRESS_EVERY)"
 
 # --- process bookkeeping --------------------------------------------------------------------
 
@@ -99,9 +122,7 @@ is_running() {
 }
 group_alive() { kill -0 -- "-$1" 2>/dev/null; }
 
-port_in_use() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null
-}
+port_in_use() { port_listening "$PORT"; }
 
 http_status() {
   curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" 2>/dev/null || true
@@ -154,6 +175,32 @@ find_java_home() {
 
 # --- download / unpack ----------------------------------------------------------------------
 
+# Maven's local repository (~/.m2/repository unless settings.xml or MAVEN_OPTS move it).
+maven_repo() {
+  local repo="" settings="$HOME/.m2/settings.xml"
+  if [[ "${MAVEN_OPTS:-}" =~ -Dmaven\.repo\.local=([^[:space:]]+) ]]; then
+    repo="${BASH_REMATCH[1]}"
+  elif [[ -f "$settings" ]]; then
+    repo="$(sed -n 's:.*<localRepository>[[:space:]]*\([^<]*[^<[:space:]]\)[[:space:]]*</localRepository>.*:\1:p' "$settings" | head -n 1)"
+    repo="${repo/#\~/$HOME}"
+    repo="${repo//\$\{user.home\}/$HOME}"
+  fi
+  printf '%s' "${repo:-$HOME/.m2/repository}"
+}
+MAVEN_DIST_DIR="$(maven_repo)/org/keycloak/keycloak-quarkus-dist"
+
+# "42 MB so far" from the size of the files Maven is writing (it downloads into a temporary file
+# next to the artifact), or "resolving" before the first byte.
+download_progress() {
+  local dir="$MAVEN_DIST_DIR/$KEYCLOAK_VERSION" kb
+  kb="$(du -sk "$dir" 2>/dev/null | cut -f1)"
+  if [[ -n "$kb" ]] && ((kb > 0)); then
+    printf '%s MB so far (log: %s)' "$((kb / 1024))" "$CACHE_DIR/maven.log"
+  else
+    printf 'resolving (log: %s)' "$CACHE_DIR/maven.log"
+  fi
+}
+
 ensure_distribution() {
   if [[ -x "$DIST_DIR/bin/kc.sh" && -f "$DIST_DIR/.unpacked" ]]; then
     return
@@ -161,18 +208,33 @@ ensure_distribution() {
   mkdir -p "$CACHE_DIR"
   if [[ ! -s "$ZIP_FILE" ]]; then
     command -v mvn >/dev/null 2>&1 || die "mvn not found (needed once to download Keycloak $KEYCLOAK_VERSION)"
-    log "downloading org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip from Maven (once)..."
+    log "downloading org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip (~170 MB) from Maven (once; progress every ${PROGRESS_EVERY}s)..."
     local tmp="$CACHE_DIR/download.$$"
     rm -rf "$tmp"
     mkdir -p "$tmp"
     # dependency:copy resolves through ~/.m2 (reused if already there) and copies the zip here.
-    if ! (cd "$tmp" && mvn -B -Dstyle.color=never \
+    # Maven runs in the background (quiet: its output goes to maven.log) so that this shell can
+    # report progress: on a slow link a silent download looks like a hang.
+    (cd "$tmp" && exec mvn -B -Dstyle.color=never \
       org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
       -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
-      -DoutputDirectory="$tmp" -Dmdep.overWriteReleases=true) >"$CACHE_DIR/maven.log" 2>&1; then
+      -DoutputDirectory="$tmp" -Dmdep.overWriteReleases=true) >"$CACHE_DIR/maven.log" 2>&1 &
+    local mvn_pid=$! t0=$SECONDS next=$((SECONDS + PROGRESS_EVERY)) mvn_status=0
+    MVN_PID="$mvn_pid" # for the EXIT trap: an interrupted download must not leave Maven running
+    while kill -0 "$mvn_pid" 2>/dev/null; do
+      if ((SECONDS >= next)); then
+        log "downloading... $((SECONDS - t0))s, $(download_progress)"
+        next=$((SECONDS + PROGRESS_EVERY))
+      fi
+      sleep 1
+    done
+    wait "$mvn_pid" || mvn_status=$?
+    MVN_PID=""
+    if ((mvn_status != 0)) || [[ ! -s "$tmp/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip" ]]; then
       tail -n 30 "$CACHE_DIR/maven.log" >&2 || true
-      die "Maven download of keycloak-quarkus-dist $KEYCLOAK_VERSION failed (full output: $CACHE_DIR/maven.log)"
+      die "Maven download of keycloak-quarkus-dist $KEYCLOAK_VERSION failed after $((SECONDS - t0))s (full output: $CACHE_DIR/maven.log)"
     fi
+    log "downloaded in $((SECONDS - t0))s"
     mv "$tmp/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip" "$ZIP_FILE"
     rm -rf "$tmp"
   fi
@@ -208,23 +270,62 @@ cmd_status() {
   return 3
 }
 
+# Waits for the realm's discovery document, with a progress line every PROGRESS_EVERY seconds (a
+# first boot takes a minute or more: silence would look like a hang).
 wait_ready() {
-  local pid="$1" deadline=$((SECONDS + START_TIMEOUT))
+  local pid="$1" t0=$SECONDS
+  local deadline=$((t0 + START_TIMEOUT)) next=$((t0 + PROGRESS_EVERY)) code=""
   while ((SECONDS < deadline)); do
-    if [[ "$(http_status "$DISCOVERY_URL")" == "200" ]]; then
+    code="$(http_status "$DISCOVERY_URL")"
+    if [[ "$code" == "200" ]]; then
+      if ! answered_by_us "$pid"; then
+        log "ERROR: $(port_busy_message "$PORT" KEYCLOAK_PORT) (it took the port while this Keycloak was starting); stop it or set KEYCLOAK_PORT (environment or .env)"
+        return 1
+      fi
       return 0
     fi
     if ! kill -0 "$pid" 2>/dev/null; then
-      log "Keycloak exited during startup; last 50 log lines:"
+      log "Keycloak exited during startup after $((SECONDS - t0))s; last 50 log lines:"
       tail -n 50 "$LOG_FILE" >&2 || true
       rm -f "$PID_FILE"
       return 1
     fi
+    if ((SECONDS >= next)); then
+      log "waiting for realm $REALM: $((SECONDS - t0))s (at most ${START_TIMEOUT}s); $(boot_stage "$code")"
+      next=$((SECONDS + PROGRESS_EVERY))
+    fi
     sleep 1
   done
-  log "Keycloak not ready after ${START_TIMEOUT}s ($DISCOVERY_URL); last 50 log lines:"
+  log "last 50 log lines of $LOG_FILE:"
   tail -n 50 "$LOG_FILE" >&2 || true
+  local answer="answered HTTP $code"
+  [[ -n "$code" && "$code" != "000" ]] || answer="did not answer"
+  log "ERROR: Keycloak not ready after ${START_TIMEOUT}s (KEYCLOAK_START_TIMEOUT): $DISCOVERY_URL $answer; a slow machine may need a larger KEYCLOAK_START_TIMEOUT"
   return 1
+}
+
+# False only when ss can name the port's listeners and none is in process group $1 (ours): another
+# Keycloak that grabbed the port after our free-port check would otherwise pass for ours.
+answered_by_us() {
+  local group="$1" pids p
+  command -v ss >/dev/null 2>&1 || return 0
+  pids="$(ss -Hltnp "sport = :$PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)"
+  [[ -n "$pids" ]] || return 0
+  for p in $pids; do
+    [[ "$(ps -o pgid= -p "$p" 2>/dev/null | tr -d ' ')" == "$group" ]] && return 0
+  done
+  return 1
+}
+
+# What the boot is doing, for the progress line: from the HTTP answer and the log's last line.
+boot_stage() {
+  local code="$1" last
+  if [[ -z "$code" || "$code" == "000" ]]; then
+    last="$(grep -v '^[[:space:]]*$' "$LOG_FILE" 2>/dev/null | tail -n 1 | sed -E 's/^[^[]*(INFO|WARN|ERROR) +(\[[^]]*\] +)?(\([^)]*\) +)?//' | cut -c1-80)"
+    printf 'port %s not answering yet%s' "$PORT" "${last:+; log: $last}"
+  else
+    printf 'HTTP %s, realm not imported yet' "$code"
+  fi
 }
 
 # Starts kc.sh in its own session and waits for the realm. $@ = extra kc.sh arguments.
@@ -304,7 +405,7 @@ cmd_start() {
   [[ "$STATE_MODE" == "fresh" || "$STATE_MODE" == "persist" ]] ||
     die "KEYCLOAK_STATE must be fresh or persist (got $STATE_MODE)"
   if port_in_use; then
-    die "port $PORT is already in use by another process (not started by this script); set KEYCLOAK_PORT or stop it"
+    die "$(port_busy_message "$PORT" KEYCLOAK_PORT), not a Keycloak started by this script; stop it or set KEYCLOAK_PORT (environment or .env)"
   fi
 
   ensure_distribution
@@ -354,7 +455,11 @@ cmd_start() {
       fi
     fi
   fi
-  log "Keycloak up after $((SECONDS - t0))s: $PUBLIC_URL/realms/$REALM  admin console: $PUBLIC_URL/admin ($ADMIN_USER/<password>)"
+  # The development default is shown as it is, as the stack's banner does; a password someone
+  # chose is never printed.
+  local credentials="$ADMIN_USER/admin, dev only"
+  [ "$ADMIN_PASSWORD" = admin ] || credentials="$ADMIN_USER / KC_BOOTSTRAP_ADMIN_PASSWORD"
+  log "Keycloak up after $((SECONDS - t0))s: $PUBLIC_URL/realms/$REALM  admin console: $PUBLIC_URL/admin ($credentials)"
 }
 
 cmd_stop() {
@@ -391,6 +496,55 @@ cmd_stop() {
   return "$killed"
 }
 
+# Sizes in KB (du -sk: the same on Linux and macOS); 0 for what does not exist.
+size_kb() {
+  local total=0 kb path
+  for path in "$@"; do
+    [[ -e "$path" ]] || continue
+    kb="$(du -sk "$path" 2>/dev/null | cut -f1)"
+    total=$((total + ${kb:-0}))
+  done
+  printf '%s' "$total"
+}
+human() { # KB -> "357 MB"
+  if (($1 >= 1024)); then printf '%s MB' "$(($1 / 1024))"; else printf '%s KB' "$1"; fi
+}
+
+# Deletes every downloaded Keycloak (all versions) from the cache dir and from Maven's repository.
+# Only what this script and Maven put there is removed, file by file, never the cache dir as a
+# whole: KEYCLOAK_CACHE_DIR may point anywhere.
+cmd_clean() {
+  if is_running; then
+    die "Keycloak is running (pid $(recorded_pid)); run scripts/keycloak.sh stop first"
+  fi
+  local -a cache_paths=()
+  local path
+  shopt -s nullglob
+  for path in "$CACHE_DIR"/keycloak-* "$CACHE_DIR"/snapshots "$CACHE_DIR"/download.* \
+    "$CACHE_DIR"/unpack.* "$CACHE_DIR"/keycloak.log "$CACHE_DIR"/keycloak.port \
+    "$CACHE_DIR"/keycloak.pid "$CACHE_DIR"/maven.log; do
+    cache_paths+=("$path")
+  done
+  shopt -u nullglob
+  local cache_kb maven_kb
+  cache_kb="$(size_kb ${cache_paths[@]+"${cache_paths[@]}"})"
+  maven_kb="$(size_kb "$MAVEN_DIST_DIR")"
+  if ((${#cache_paths[@]} > 0)); then
+    rm -rf "${cache_paths[@]}"
+    rmdir "$CACHE_DIR" 2>/dev/null || true # only if nothing else is in it
+    log "removed $(human "$cache_kb") from $CACHE_DIR (distribution, zip, realm snapshots, logs)"
+  else
+    log "nothing to remove in $CACHE_DIR"
+  fi
+  if [[ -e "$MAVEN_DIST_DIR" ]]; then
+    rm -rf "$MAVEN_DIST_DIR"
+    log "removed $(human "$maven_kb") from $MAVEN_DIST_DIR (Maven's copy of the zip)"
+  else
+    log "nothing to remove in $MAVEN_DIST_DIR"
+  fi
+  log "freed $(human $((cache_kb + maven_kb))) in total; the next start downloads Keycloak $KEYCLOAK_VERSION again"
+}
+
 cmd_logs() {
   echo "log: $LOG_FILE"
   tail -n 50 "$LOG_FILE" 2>/dev/null || true
@@ -405,8 +559,9 @@ case "${1:-}" in
     ;;
   status) cmd_status ;;
   logs) cmd_logs ;;
+  clean) cmd_clean ;;
   *)
-    echo "usage: $0 start|stop|restart|status|logs" >&2
+    echo "usage: $0 start|stop|restart|status|logs|clean" >&2
     exit 2
     ;;
 esac

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process, console, fetch, URLSearchParams, AbortSignal */
+/* global process, console, fetch, URL, URLSearchParams, AbortSignal */
 // Prints ONLY an access token on stdout (errors go to stderr, exit code != 0), so it can be used
 // as   TOKEN=$(npm run -s token -- alice)   (note -s: without it npm prints its own header).
 //
@@ -13,7 +13,12 @@
 //
 // Environment: KEYCLOAK_URL (default http://localhost:8080), KEYCLOAK_REALM (default demo),
 // KEYCLOAK_WEB_CLIENT_ID (default nest-api-web), KEYCLOAK_CLIENT_ID (default nest-api),
-// KEYCLOAK_CLIENT_SECRET (default nest-api-dev-secret, dev only).
+// KEYCLOAK_CLIENT_SECRET (default nest-api-dev-secret, dev only). Each is also read from the
+// repository's .env: real variable > .env > default, the app's order (src/main.ts).
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 
 const DEMO_PASSWORDS = {
   alice: 'alice-dev-pw', // nest-api: api-admin
@@ -27,6 +32,19 @@ const usage = `usage: npm run -s token -- <alice|bob|carol|username [password]> 
 function fail(message, code = 1) {
   console.error(`token: ${message}`);
   process.exit(code);
+}
+
+// The .env next to package.json, whatever the working directory. An empty real variable counts as
+// unset, as in scripts/common.sh (the defaults below use ||, which treats '' the same way).
+const envFile = new URL('../.env', import.meta.url);
+let dotenv = {};
+try {
+  dotenv = parseEnv(readFileSync(envFile, 'utf8'));
+} catch (err) {
+  if (err?.code !== 'ENOENT') fail(`cannot read ${fileURLToPath(envFile)}: ${err?.message ?? err}`);
+}
+for (const [name, value] of Object.entries(dotenv)) {
+  if (!process.env[name]) process.env[name] = value;
 }
 
 const args = process.argv.slice(2);
