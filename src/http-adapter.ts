@@ -33,3 +33,18 @@ export async function wildcardHost(): Promise<string> {
   await once(probe, 'close');
   return address;
 }
+
+/** Whether `port` can be listened on at `host` now: a throw-away socket tries. */
+export async function portIsFree(port: number, host: string): Promise<boolean> {
+  const probe = createServer();
+  try {
+    probe.listen(port, host);
+    await once(probe, 'listening');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return false;
+    throw error;
+  }
+  probe.close();
+  await once(probe, 'close');
+  return true;
+}

@@ -18,6 +18,11 @@ function checkEnvironment(): AppConfig {
   }
 }
 
+function portTaken(port: number): never {
+  process.stderr.write(`Cannot listen: port ${port} is already in use (set PORT)\n`);
+  process.exit(1);
+}
+
 /** Logged once the HTTP server accepts connections. */
 const LISTENING_MESSAGE = 'API listening on port';
 
@@ -28,17 +33,20 @@ async function bootstrap(): Promise<void> {
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('./app.module.js');
   const { configureApp } = await import('./app.setup.js');
-  const { createHttpAdapter, wildcardHost } = await import('./http-adapter.js');
+  const { createHttpAdapter, portIsFree, wildcardHost } = await import('./http-adapter.js');
   const { Logger } = await import('@nestjs/common');
+  const host = await wildcardHost();
+  // Checked before the app is built, so a taken port is one line, not Nest's start-up story
+  // ("successfully started") followed by a failure; listen() below still catches a late taker.
+  if (!(await portIsFree(port, host))) portTaken(port);
   const app = await NestFactory.create(AppModule, await createHttpAdapter(config));
   configureApp(app);
   try {
-    await app.listen(port, await wildcardHost());
+    await app.listen(port, host);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    process.stderr.write(`Cannot listen: port ${port} is already in use (set PORT)\n`);
     await app.close();
-    process.exit(1);
+    portTaken(port);
   }
   // Nest's "successfully started" comes from init(), before the socket is bound; scripts and
   // tests wait for this line, printed once connections are accepted.
