@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { HttpService } from '@nestjs/axios';
+import { Logger } from '@nestjs/common';
 import { Subject, of, type Observable } from 'rxjs';
 import { AuthSettings } from '../auth-settings.js';
 import type { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
@@ -31,13 +32,20 @@ describe('CachingIntrospectionClient', () => {
     return new CachingIntrospectionClient(keycloak, settings.introspectionCacheTtlMs);
   }
 
+  let logError: jest.Spied<Logger['error']>;
+
   beforeEach(() => {
+    // Failures are logged on purpose here: kept out of the test output, and asserted.
+    logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     jest.useFakeTimers({ now: NOW, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     post = jest.fn(() => of({ data: { active: true } }));
     client = build();
   });
 
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
 
   it('reuses an active answer for the TTL, then asks again', async () => {
     expect(await client.isActive('t', EXP)).toBe(true);
@@ -92,6 +100,7 @@ describe('CachingIntrospectionClient', () => {
     await expect(client.isActive('t', EXP)).rejects.toMatchObject({
       code: 'ERR_AUTH_INTROSPECTION_UNAVAILABLE',
     });
+    expect(logError).toHaveBeenCalledTimes(1);
     expect(await client.isActive('t', EXP)).toBe(true);
     expect(post).toHaveBeenCalledTimes(2);
   });

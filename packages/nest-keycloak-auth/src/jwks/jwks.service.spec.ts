@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import type { HttpService } from '@nestjs/axios';
+import { Logger } from '@nestjs/common';
 import { exportJWK, generateKeyPair, type JWK, type JWTHeaderParameters } from 'jose';
 import { Observable, of, throwError } from 'rxjs';
 import { AuthSettings } from '../auth-settings.js';
@@ -38,7 +39,11 @@ describe('JwksService', () => {
     [k1, k2] = await Promise.all([publicJwk('k1'), publicJwk('k2')]);
   });
 
+  afterEach(() => jest.restoreAllMocks());
+
   beforeEach(async () => {
+    // Outages are logged on purpose here (WARN): kept out of the test output.
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     served = [k1];
     down = false;
     get = jest.fn(() =>
@@ -113,6 +118,9 @@ describe('JwksService', () => {
     expect(await codeOf('k1')).toBe('key');
     expect(get).toHaveBeenCalledTimes(2);
     expect(jwks.status()).toMatchObject({ ready: true, lastFetchFailed: true });
+    expect(Logger.prototype.warn).toHaveBeenCalledWith(
+      expect.stringContaining('failed (ECONNREFUSED); serving 1 cached key(s)'),
+    );
   });
 
   it('answers KeysUnavailable with Retry-After for a key it cannot fetch', async () => {
