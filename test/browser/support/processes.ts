@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { HttpAdapterName } from '../../../src/config/app.config.js';
 import { LISTENING_LINE, waitForLine } from '../../support/child-app.js';
@@ -85,6 +86,7 @@ export async function requireKeycloak(): Promise<void> {
  * Stopped again if either check fails.
  */
 export async function startApi(adapter: HttpAdapterName): Promise<ChildService> {
+  await requirePortFree(Number(new URL(API_URL).port), 'the API');
   const api = await ChildService.start(
     `API on ${adapter} (node dist/main.js)`,
     ['dist/main.js'],
@@ -104,13 +106,46 @@ export async function startApi(adapter: HttpAdapterName): Promise<ChildService> 
 }
 
 /** The example SPA's static server (`examples/spa/server.mjs`) on `port`. */
-export function startSpa(port: number): Promise<ChildService> {
+export async function startSpa(port: number): Promise<ChildService> {
+  await requirePortFree(port, 'the example SPA');
   return ChildService.start(
     `SPA server :${port}`,
     ['examples/spa/server.mjs'],
     `SPA example on http://localhost:${port}`,
     { SPA_PORT: String(port), API_URL, KEYCLOAK_URL },
   );
+}
+
+/**
+ * Fails with one line naming the port, what the suite wanted it for and, when `ss` can tell,
+ * the process holding it: often a `npm run example:spa` or an API still running.
+ */
+export async function requirePortFree(port: number, purpose: string): Promise<void> {
+  const probe = createServer();
+  try {
+    probe.listen(port);
+    await once(probe, 'listening');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    const holder = portHolder(port);
+    throw new Error(
+      `port ${port}, needed for ${purpose}, is already in use${holder ? ` by ${holder}` : ''}: stop it (a running 'npm run example:spa' or API?) and run the browser suite again`,
+      { cause: error },
+    );
+  }
+  probe.close();
+  await once(probe, 'close');
+}
+
+/** "node (pid 1234)" for the process listening on `port`, when `ss` shows it. */
+function portHolder(port: number): string | undefined {
+  try {
+    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+    const match = /users:\(\("([^"]+)",pid=(\d+)/.exec(out);
+    return match ? `${match[1]} (pid ${match[2]})` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
