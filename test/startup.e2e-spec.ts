@@ -139,6 +139,36 @@ describe('start-up of the built app', () => {
       });
     });
 
+    it('logs at ERROR while starting when Keycloak refuses the client secret, then starts', async () => {
+      const keycloak = await KeycloakStandIn.start();
+      const child = spawn(process.execPath, [MAIN], {
+        env: {
+          ...BASE_ENV,
+          HTTP_ADAPTER,
+          PORT: String(await freePort()),
+          KEYCLOAK_URL: keycloak.url,
+          KEYCLOAK_CLIENT_SECRET: 'wrong-secret',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const collect = (chunk: Buffer) => (output += chunk.toString());
+      child.stdout.on('data', collect);
+      child.stderr.on('data', collect);
+      try {
+        await started(child);
+        const refusal = output.indexOf('Keycloak refused the client credentials of nest-api');
+        expect(refusal).toBeGreaterThan(-1);
+        expect(output).toContain('KEYCLOAK_CLIENT_SECRET) (start-up check)');
+        expect(refusal).toBeLessThan(output.indexOf('API listening'));
+        expect(output).not.toContain('wrong-secret');
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+        await keycloak.stop();
+      }
+    }, 30_000);
+
     it('stops with one line and exit code 1 when its port is already taken', async () => {
       const keycloak = await KeycloakStandIn.start();
       const holder = createServer().listen(0); // all interfaces, like the app

@@ -57,6 +57,49 @@ describe('ServiceTokenClient', () => {
     jest.restoreAllMocks();
   });
 
+  describe('start-up check', () => {
+    const refused = (status: number) => () =>
+      throwError(
+        () =>
+          new AxiosError('refused', 'ERR_BAD_REQUEST', undefined, undefined, {
+            status,
+            data: { error: status === 401 ? 'unauthorized_client' : 'invalid_client' },
+          } as AxiosResponse),
+      );
+
+    it('logs a refused client id or secret at ERROR while starting, and keeps no token', async () => {
+      post.mockImplementationOnce(refused(401));
+      await client.onApplicationBootstrap();
+      expect(logError).toHaveBeenCalledTimes(1);
+      const line = String(logError.mock.calls[0][0]);
+      expect(line).toContain('KEYCLOAK_CLIENT_SECRET');
+      expect(line).toContain('(start-up check)');
+      await expect(client.getToken()).resolves.toBe('token-2');
+      expect(post).toHaveBeenCalledTimes(2);
+    });
+
+    it('stays silent when the credentials are accepted or the client has no service account', async () => {
+      await client.onApplicationBootstrap();
+      post.mockImplementationOnce(refused(400));
+      await client.onApplicationBootstrap();
+      expect(post).toHaveBeenCalledTimes(2);
+      expect(logError).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['discovery failed (Keycloak unreachable)', settings, 'nothing listens at http://kc.test'],
+      [
+        'no client secret is set',
+        new AuthSettings({ serverUrl: 'http://kc.test', realm: 'demo', clientId: 'nest-api' }),
+        undefined,
+      ],
+    ])('asks nothing when %s', async (_label, own, failure) => {
+      const discovery = { endpoints, failure } as unknown as OidcDiscoveryService;
+      await new ServiceTokenClient(own, http, discovery).onApplicationBootstrap();
+      expect(post).not.toHaveBeenCalled();
+    });
+  });
+
   it('asks the token endpoint for a client-credentials token with basic auth', async () => {
     await expect(client.getToken()).resolves.toBe('token-1');
     expect(post).toHaveBeenCalledTimes(1);

@@ -1,5 +1,11 @@
 import { HttpService } from '@nestjs/axios';
-import { BadGatewayException, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  BadGatewayException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { AuthSettings } from '../auth-settings.js';
 import { CREDENTIALS_REFUSED } from '../errors/auth-error.mapping.js';
@@ -23,7 +29,7 @@ interface CachedToken {
  * Admin REST API. Cached until shortly before it expires; concurrent callers share one request.
  */
 @Injectable()
-export class ServiceTokenClient {
+export class ServiceTokenClient implements OnApplicationBootstrap {
   private readonly logger = new Logger('ServiceToken');
   private cached?: CachedToken;
   private inflight?: Promise<CachedToken>;
@@ -57,17 +63,42 @@ export class ServiceTokenClient {
     this.cached = undefined;
   }
 
+  /**
+   * Start-up check: with a client secret set and Keycloak's discovery answered, asks once for a
+   * token, so a refused client id or secret is logged at ERROR while the app starts rather than
+   * on the first request that needs it. Only a 401 is reported (a client without service
+   * accounts is a valid setup), and the token is not kept.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.settings.clientSecret || this.discovery.failure !== undefined) return;
+    const url = this.discovery.endpoints.tokenEndpoint;
+    try {
+      await this.post(url);
+    } catch (error) {
+      if (!isCredentialsRefusal(error)) return;
+      this.logger.error(
+        `${credentialsRefusedLog('token', url, this.settings.clientId)} (start-up check)`,
+      );
+    }
+  }
+
+  /** The client-credentials grant's answer body; throws as axios does on a failed call. */
+  private async post(url: string): Promise<unknown> {
+    const body = new URLSearchParams({ grant_type: 'client_credentials' });
+    const { data } = await firstValueFrom(
+      this.http.post<unknown>(url, body.toString(), {
+        auth: { username: this.settings.clientId, password: this.settings.clientSecret },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        timeout: this.settings.httpTimeoutMs,
+      }),
+    );
+    return data;
+  }
+
   private async request(): Promise<CachedToken> {
     const url = this.discovery.endpoints.tokenEndpoint;
-    const body = new URLSearchParams({ grant_type: 'client_credentials' });
     try {
-      const { data } = await firstValueFrom(
-        this.http.post<unknown>(url, body.toString(), {
-          auth: { username: this.settings.clientId, password: this.settings.clientSecret },
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          timeout: this.settings.httpTimeoutMs,
-        }),
-      );
+      const data = await this.post(url);
       const { access_token: value, expires_in: expiresIn } = (data ?? {}) as Record<
         string,
         unknown
