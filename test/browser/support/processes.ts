@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { HttpAdapterName } from '../../../src/config/app.config.js';
+import { portIsFree, wildcardHost } from '../../../src/http-adapter.js';
 import { LISTENING_LINE, waitForLine } from '../../support/child-app.js';
 
 /** Where the browser tests expect each piece; Keycloak's client only allows these origins. */
@@ -121,20 +121,11 @@ export async function startSpa(port: number): Promise<ChildService> {
  * the process holding it: often a `npm run example:spa` or an API still running.
  */
 export async function requirePortFree(port: number, purpose: string): Promise<void> {
-  const probe = createServer();
-  try {
-    probe.listen(port);
-    await once(probe, 'listening');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    const holder = portHolder(port);
-    throw new Error(
-      `port ${port}, needed for ${purpose}, is already in use${holder ? ` by ${holder}` : ''}: stop it (a running 'npm run example:spa' or API?) and run the browser suite again`,
-      { cause: error },
-    );
-  }
-  probe.close();
-  await once(probe, 'close');
+  if (await portIsFree(port, await wildcardHost())) return;
+  const holder = portHolder(port);
+  throw new Error(
+    `port ${port}, needed for ${purpose}, is already in use${holder ? ` by ${holder}` : ''}: stop it (a running 'npm run example:spa' or API?) and run the browser suite again`,
+  );
 }
 
 /** "node (pid 1234)" for the process listening on `port`, when `ss` shows it. */
