@@ -25,6 +25,10 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages/nest-keycloak-auth/package.json ./packages/nest-keycloak-auth/package.json
 COPY --from=build /app/packages/nest-keycloak-auth/dist ./packages/nest-keycloak-auth/dist
 COPY --from=build /app/dist ./dist
+# The SQL migrations the app applies at start-up (src/database/database-connection.ts).
+COPY drizzle ./drizzle
+# Without DATABASE_URL the embedded database needs a folder the app may write.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \

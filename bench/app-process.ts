@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { freePort, LISTENING_LINE, waitForLine } from '../test/support/child-app.js';
 /** Variables the bench sets itself; any inherited value is dropped so the shell cannot skew a run. */
 const OWNED_VARIABLES =
-  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|PORT$|TRUST_PROXY$|HTTP_ADAPTER$)/;
+  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|DATABASE_|PGLITE_|PORT$|TRUST_PROXY$|HTTP_ADAPTER$)/;
 
 /** True when `taskset` (util-linux) is on the PATH, so children can be pinned to a CPU. */
 export const HAS_TASKSET = ((): boolean => {
@@ -44,8 +44,9 @@ export interface Memory {
 }
 
 /**
- * A server child process on a free loopback port: the built API (`node dist/main.js`) or the
- * ceiling; either prints LISTENING_LINE once it accepts connections.
+ * A server child process on a free loopback port: the built API (`node dist/main.js`), the API
+ * without I/O (bench/api-no-io.ts) or the ceiling; each prints LISTENING_LINE once it accepts
+ * connections.
  */
 export class AppProcess {
   private exited = false;

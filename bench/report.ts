@@ -10,9 +10,18 @@ export type InstanceName =
   | 'cache-on'
   | 'cache-on-noflags'
   | 'fastify'
-  | 'ceiling-fastify';
+  | 'ceiling-fastify'
+  | 'db-pglite'
+  | 'db-postgres';
 
 export type AdapterName = 'express' | 'fastify';
+
+/** What an instance is; `database` names where its items live (absent: no I/O, or a ceiling). */
+export interface InstanceKind {
+  adapter: AdapterName;
+  ceiling: boolean;
+  database?: 'PGlite' | 'PostgreSQL';
+}
 
 /**
  * What the report needs to know of each instance, in the order a round measures them on each
@@ -20,8 +29,10 @@ export type AdapterName = 'express' | 'fastify';
  * and to the Express ceiling, that ceiling next to cache-on, cache-on next to cache-on-noflags,
  * fastify next to its ceiling (and two runs from cache-on). A ceiling is bench/ceiling/main.ts:
  * a bare Nest app on the same adapter, serving the same routes and bodies with nothing else.
+ * The API instances up to fastify run bench/api-no-io.ts (the app with a repository without
+ * I/O); the database ones, last since no target divides them, run `dist/main.js` itself.
  */
-export const INSTANCES: Record<InstanceName, { adapter: AdapterName; ceiling: boolean }> = {
+export const INSTANCES: Record<InstanceName, InstanceKind> = {
   'tokens-100k': { adapter: 'express', ceiling: false },
   'tokens-10k': { adapter: 'express', ceiling: false },
   'cache-off': { adapter: 'express', ceiling: false },
@@ -30,7 +41,13 @@ export const INSTANCES: Record<InstanceName, { adapter: AdapterName; ceiling: bo
   'cache-on-noflags': { adapter: 'express', ceiling: false },
   fastify: { adapter: 'fastify', ceiling: false },
   'ceiling-fastify': { adapter: 'fastify', ceiling: true },
+  'db-pglite': { adapter: 'express', ceiling: false, database: 'PGlite' },
+  'db-postgres': { adapter: 'express', ceiling: false, database: 'PostgreSQL' },
 };
+
+/** An instance whose `GET /items` reads a database: reported on its own, with no target. */
+export const readsDatabase = (name: InstanceName): boolean =>
+  INSTANCES[name].database !== undefined;
 
 /** How the route authenticates, which decides what Keycloak traffic is acceptable. */
 export type RouteKind = 'public' | 'local' | 'introspected';
@@ -69,6 +86,8 @@ export interface InstanceInfo {
   env: string;
   memory: Memory;
   startMB: number;
+  /** What its `GET /items` answered before the runs (a database instance, once seeded). */
+  items?: { count: number; bytes: number };
 }
 
 export interface RunInfo {
@@ -95,6 +114,8 @@ export interface RunInfo {
   productionFlags: string[];
   /** The distinct-token scenarios' tokens: how many were signed, and how long it took. */
   tokens?: { count: number; signSeconds: number };
+  /** db-postgres would have run but BENCH_DATABASE_URL is not set. */
+  postgresUrlMissing: boolean;
 }
 
 export interface Target {
@@ -376,8 +397,12 @@ const memoryText = ([name, { memory, startMB }]: [string, InstanceInfo]): string
 const instanceEntries = (info: RunInfo): [InstanceName, InstanceInfo][] =>
   Object.entries(info.instances) as [InstanceName, InstanceInfo][];
 
-/** Production runs with start:prod's flags, so the instance without them is no deployment. */
-const heldToRss = (name: InstanceName): boolean => isProject(name) && name !== 'cache-on-noflags';
+/**
+ * Production runs with start:prod's flags, so the instance without them is no deployment; the
+ * database instances have no target (their RSS is in their own table).
+ */
+const heldToRss = (name: InstanceName): boolean =>
+  isProject(name) && name !== 'cache-on-noflags' && !readsDatabase(name);
 
 function memoryTarget(info: RunInfo): Target[] {
   const project = instanceEntries(info).filter(([name]) => heldToRss(name));
@@ -392,11 +417,15 @@ function memoryTarget(info: RunInfo): Target[] {
   ];
 }
 
-/** The issue's targets whose inputs this run measured (BENCH_INSTANCES may leave some out). */
+/**
+ * The issue's targets whose inputs this run measured (BENCH_INSTANCES may leave some out); the
+ * database instances have none.
+ */
 export function evaluateTargets(all: Measurement[], info: RunInfo): Target[] {
-  const find: Finder = (id) => all.find((m) => m.scenario.id === id);
+  const timed = all.filter((m) => !readsDatabase(m.scenario.instance));
+  const find: Finder = (id) => timed.find((m) => m.scenario.id === id);
   return [
-    ...keycloakTargets(all, info),
+    ...keycloakTargets(timed, info),
     ...memoryTarget(info),
     ...ceilingTargets(find),
     ...distinctTokenTargets(find, info),
@@ -443,7 +472,7 @@ function header(all: Measurement[], info: RunInfo): string[] {
     '',
     `Written by \`npm run bench\` (bench/run.ts), ${info.date}.`,
     '',
-    `- **Machine**: Node ${info.node}, ${info.cpu}, ${info.os}. The load generator and the servers share it: autocannon and the Keycloak stand-in run in the bench process, each instance in its own child (\`node dist/main.js\`, or \`node dist-bench/bench/ceiling/main.js\` for a ceiling). ${info.pinning}`,
+    `- **Machine**: Node ${info.node}, ${info.cpu}, ${info.os}. The load generator and the servers share it: autocannon and the Keycloak stand-in run in the bench process, each instance in its own child (\`node dist-bench/bench/api-no-io.js\` for the API without I/O, \`node dist/main.js\` for a database instance, \`node dist-bench/bench/ceiling/main.js\` for a ceiling). ${info.pinning}`,
     `- **Load**: autocannon, ${info.connections} connections. First a warm-up of every scenario (${info.warmupSeconds} s each, or one pass over its distinct tokens; not counted), then ${info.rounds} rounds; each round runs every scenario once for ${roundSeconds} s (${info.durationSeconds} s measured per scenario in all), route by route (\`/health\`, \`/items\`, \`DELETE\`) and on each route instance by instance (${order}), every other round in reverse order. So the two runs each target divides are measured one right after the other (Fastify against Express \`/items\`: two runs apart), and every scenario ran in every round. The table follows that order. Latency percentiles are exact, over every response of the measured rounds.`,
     `- **Instances**: ${instanceEntries(info)
       .map(([name, i]) => `${name} = ${i.env}`)
@@ -461,7 +490,8 @@ function notes(info: RunInfo): string[] {
     '',
     '- **Ratios are per round.** The machine\'s speed drifts by ±20 % and more between seconds, so no ratio divides two medians: each round gives one ratio from two runs of that round (for "vs ceiling", the ceiling\'s run of the same route right before or after the API\'s; for "vs `/health`", the same instance\'s `/health` run of that round), and the table and targets show the median of those per-round ratios with their range (min–max) over the rounds. A target passes on the median. req/s is the median of the per-round req/s, with their range. The "vs `/health`" column (each route against `GET /health` of the same process, same round) is for reading only: the issue\'s targets are against the ceilings.',
     "- `DELETE /items/999999` is the introspected route (`@Roles('api-admin')` + `@RequireActiveToken()`): JWT check, role check, introspection (answer cached for the TTL), then 404 from the handler. The 404 keeps the data set constant; it is the expected answer, not an error.",
-    '- The ceilings (bench/ceiling/) are bare Nest apps on the adapter\'s defaults: two controllers returning the API\'s bodies (`{"status":"ok"}`, `[]`, Nest\'s 404), no guards, pipes, filters, middleware, CORS or docs. "vs ceiling" is the share of a bare Nest app\'s speed the API keeps on the same route and adapter; the rest is the price of what the API adds.',
+    "- **The authentication ratios are measured on a handler without I/O.** Every API instance of the table above runs bench/api-no-io.ts: the built app of `dist/` (AppModule with its real guards, pipes, filters and the same ItemsController, `createHttpAdapter`, `configureApp`, start:prod's node flags), started as `src/main.ts` starts it, with two providers swapped as the e2e tests swap them: `ItemsRepository` is a fixed list of 20 items answered without I/O, so `GET /items` sends the ceiling's body byte for byte (checked before the runs) and `DELETE /items/999999` stays a 404. Why: a query would add its own cost and its own noise to the API's side of each ratio while the ceiling reads nothing, so the ratios would price the database rather than what the API adds around a handler. The database route is measured apart, on the real `dist/main.js` (Items from the database, above). The database connection opens nothing there either: embedded PGlite's WebAssembly memory (about 0.5 GB after an in-memory initdb) would otherwise be most of every RSS figure, and the memory targets are about the authentication stack. The database's memory is in the table of its own.",
+    '- The ceilings (bench/ceiling/) are bare Nest apps on the adapter\'s defaults: two controllers returning the API\'s bodies (`{"status":"ok"}`, the 20 items of bench/items-fixture.ts, Nest\'s 404), no guards, pipes, filters, middleware, CORS or docs. "vs ceiling" is the share of a bare Nest app\'s speed the API keeps on the same route and adapter; the rest is the price of what the API adds.',
     ...(ceilings.length
       ? [`- Ceiling memory (not held to the RSS target): ${ceilings.map(memoryText).join('; ')}.`]
       : []),
@@ -496,14 +526,68 @@ function nodeFlagsNote(info: RunInfo): string {
   return `- Node flags: every server runs with those of \`npm run start:prod\` (\`${flags.join(' ')}\`), except cache-on-noflags, the same app as cache-on with no node flags at all, which prices them.${memory}`;
 }
 
+/** One row of the database table: req/s, latency, CPU and memory, and the cost against no I/O. */
+function databaseRow(m: Measurement, info: RunInfo, noIo: Measurement | undefined): string {
+  const rate = reqPerSec(m);
+  const instance = info.instances[m.scenario.instance];
+  const items = instance?.items;
+  const where =
+    INSTANCES[m.scenario.instance].database === 'PGlite'
+      ? 'PGlite in the API process (a folder another process created and migrated)'
+      : 'PostgreSQL (BENCH_DATABASE_URL), its own processes';
+  return `| ${[
+    m.scenario.instance,
+    where,
+    items ? `${items.count} (${number.format(items.bytes)} B)` : 'n/a',
+    number.format(rate.median),
+    `${number.format(rate.min)}–${number.format(rate.max)}`,
+    oneDecimal.format(m.load.p50Ms),
+    oneDecimal.format(m.load.p99Ms),
+    noIo ? spreadPct(roundRatios(m, noIo)) : 'n/a (cache-on did not run)',
+    number.format((m.appCpuMs * 1000) / Math.max(m.load.requests, 1)),
+    instance
+      ? `${oneDecimal.format(instance.memory.peakMB)} (${oneDecimal.format(instance.startMB)})`
+      : 'n/a',
+    statusSummary(m),
+  ].join(' | ')} |`;
+}
+
+/**
+ * `GET /items` read from PGlite and PostgreSQL by the real `dist/main.js`: a table of its own,
+ * with no target and no ceiling ratio; says how to get db-postgres when it could not run.
+ */
+function databaseSection(all: Measurement[], info: RunInfo): string[] {
+  const rows = all.filter((m) => readsDatabase(m.scenario.instance));
+  if (!rows.length && !info.postgresUrlMissing) return [];
+  const noIo = all.find((m) => m.scenario.id === 'items:cache-on');
+  const lines = ['## Items from the database', ''];
+  if (rows.length) {
+    lines.push(
+      "`GET /items` with alice's token (a verified-token cache hit) on the real app, `node dist/main.js` (Express, default settings, start:prod's node flags), reading the first page of items through Drizzle; before the runs, each database was seeded with `POST /items` until that page held 20 items. Measured in the same rounds as the instances above, with the same load. No target and no ceiling ratio (the ceiling reads no database); the ratio against cache-on (the same route, app and body, with the repository without I/O, in the same round) is what reading the database costs.",
+      '',
+      '| instance | database | items per response (body) | req/s (median of rounds) | req/s (min–max) | p50 ms | p99 ms | req/s vs cache-on `GET /items`, no I/O (per round: median, min–max) | app CPU µs per request | peak RSS MB (after start-up) | non-2xx |',
+      '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --- |',
+      ...rows.map((m) => databaseRow(m, info, noIo)),
+      '',
+      "- PGlite (in `dist-bench/pglite`, created and migrated by `node dist/database/cli.js migrate` before the app starts, as a restarted `npm run stack` finds it) runs inside the API process, on the server's CPU: its work is in the app CPU column and its memory in the RSS. PostgreSQL runs in its own processes, which the bench neither starts nor pins: their CPU time and memory are in neither column, and they share the CPUs with autocannon, the stand-in and the server.",
+    );
+  }
+  if (info.postgresUrlMissing) {
+    lines.push(
+      '- db-postgres did not run: BENCH_DATABASE_URL is not set. `bash scripts/postgres.sh start` starts a throw-away local PostgreSQL and prints `DATABASE_URL=postgres://…`; give that URL to the bench as `BENCH_DATABASE_URL=postgres://… npm run bench`, then `bash scripts/postgres.sh stop`. The bench adds items to that database (up to 20 on the first page).',
+    );
+  }
+  return [...lines, ''];
+}
+
 export function renderMarkdown(all: Measurement[], info: RunInfo, targets: Target[]): string {
   const lines = header(all, info);
   lines.push(
     '| scenario | instance | authentication | req/s (median of rounds) | req/s (min–max) | p50 ms | p99 ms | req/s vs `/health`, same instance (per round: median, min–max) | req/s vs ceiling, same route and adapter (per round: median, min–max) | app CPU µs per request | Keycloak requests per 1,000 API requests | non-2xx |',
     '| --- | --- | --- | --: | --: | --: | --: | --: | --: | --: | --- | --- |',
   );
-  for (const m of all) lines.push(tableRow(m, all));
-  lines.push('', '## Targets', '');
+  for (const m of all) if (!readsDatabase(m.scenario.instance)) lines.push(tableRow(m, all));
+  lines.push('', ...databaseSection(all, info), '## Targets', '');
   for (const t of targets) lines.push(`- **${t.pass ? 'PASS' : 'MISS'}** ${t.text}: ${t.detail}`);
   lines.push('', ...notes(info));
   return lines.join('\n');

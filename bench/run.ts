@@ -2,19 +2,26 @@
  * `npm run bench`: a benchmark for people, not a pass/fail test.
  *
  * Builds the app and this folder, starts the Keycloak stand-in (`nest-keycloak-auth/testing`)
- * in this process and, as child processes on free loopback ports, the built API (`node
- * dist/main.js`) as `cache-on` (Express, default settings), `cache-on-noflags` (the same
+ * in this process and, as child processes on free loopback ports, the built API without I/O
+ * (bench/api-no-io.ts: dist/'s AppModule, guards, controllers and set-up, with an
+ * ItemsRepository that is a fixed list of 20 items, so the auth ratios are measured on a
+ * handler without I/O) as `cache-on` (Express, default settings), `cache-on-noflags` (the same
  * without the node flags of `start:prod`; only when start:prod has some), `cache-off`
  * (TOKEN_CACHE_MAX_ENTRIES=0), `tokens-10k` and `tokens-100k` (Express, default cache size,
  * hit with 10,000 and 100,000 distinct tokens; tokens-10k keeps entries for the whole run, see
- * INSTANCE_SETUP) and `fastify` (HTTP_ADAPTER=fastify), and the ceiling
- * (bench/ceiling/main.ts, a bare Nest app with the same routes and bodies) as `ceiling-express`
- * and `ceiling-fastify`. Every server but cache-on-noflags runs with start:prod's node flags.
+ * INSTANCE_SETUP) and `fastify` (HTTP_ADAPTER=fastify), the ceiling (bench/ceiling/main.ts, a
+ * bare Nest app with the same routes and bodies) as `ceiling-express` and `ceiling-fastify`,
+ * and the real app (`node dist/main.js`, Express) reading its items from a database: `db-pglite`
+ * (embedded, in dist-bench/pglite, made by `node dist/database/cli.js migrate` before the app
+ * starts) and `db-postgres` (BENCH_DATABASE_URL; skipped when unset), each seeded
+ * to 20 items before the runs. Every API instance runs with PGLITE_DATA_DIR=memory://, so no run
+ * touches .data/, and every server but cache-on-noflags with start:prod's node flags.
  *
  * Scenarios, with autocannon in this process: GET /health, GET /items (alice's token) and
  * DELETE /items/999999 (introspected, 404) on the ceilings, cache-on and fastify; /health and
  * /items on cache-off; /items only on the others, tokens-10k and tokens-100k sending the next
- * of their distinct tokens with each request. The tokens are real RS256 tokens of the
+ * of their distinct tokens with each request. The database instances are reported in a table of
+ * their own, with no target and no ceiling ratio. The tokens are real RS256 tokens of the
  * stand-in, signed before the servers start (WebCrypto on libuv's pool: both CPUs).
  *
  * A warm-up of every scenario (not counted), then BENCH_ROUNDS rounds. A round runs every
@@ -35,7 +42,9 @@
  * all rounds), BENCH_ROUNDS (8), BENCH_WARMUP (2 s), BENCH_PIN=0 (no CPU pinning),
  * BENCH_CPU_PROF=1 (start the servers with --cpu-prof, profiles in dist-bench/profiles),
  * BENCH_INSTANCES=a,b (run only these instances; the report evaluates the targets whose inputs
- * ran), BENCH_TOKENS=0 (skip tokens-10k and tokens-100k, and the token signing). Child logs:
+ * ran), BENCH_TOKENS=0 (skip tokens-10k and tokens-100k, and the token signing),
+ * BENCH_DATABASE_URL=postgres://… (the database of db-postgres, which the bench adds items to;
+ * `bash scripts/postgres.sh start` prints one for a throw-away local server). Child logs:
  * dist-bench/logs/<instance>.log. `npm run bench` takes about 7 min on 2 cores (builds, 20-40 s of
  * signing, and a 1-min pass over the 100,000 tokens included).
  */
@@ -44,16 +53,18 @@ import { cpus, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { execFileSync } from 'node:child_process';
 import { AppProcess, HAS_TASKSET, type AppOptions } from './app-process.js';
+import { BENCH_ITEM_COUNT, BENCH_ITEMS, benchItemName } from './items-fixture.js';
 import { combine, load, sampleReqPerSec, type LoadOptions, type LoadSample } from './load.js';
 import {
   evaluateTargets,
   expectedShare,
   INSTANCES,
+  readsDatabase,
   renderMarkdown,
   type InstanceName,
   type KeycloakCounts,
@@ -72,6 +83,7 @@ function productionNodeFlags(): string[] {
   return pkg.scripts['start:prod'].split(/\s+/).filter((word) => word.startsWith('--'));
 }
 const OUT = join(ROOT, 'dist-bench');
+const PGLITE_DIR = join(OUT, 'pglite');
 const RESULTS = join(ROOT, 'bench', 'results.md');
 
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
@@ -80,6 +92,7 @@ const WARMUP = positiveInt('BENCH_WARMUP', 2);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 8);
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const TOKENS = process.env.BENCH_TOKENS !== '0';
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? '';
 const INTROSPECTION_TTL_SECONDS = 10;
 
 const ALICE = 'alice (api-admin)';
@@ -117,6 +130,8 @@ interface InstanceSetup {
   tokens?: number;
   /** Run without start:prod's node flags (only exists when start:prod has some). */
   noNodeFlags?: boolean;
+  /** Runs only when BENCH_DATABASE_URL is set. */
+  needsDatabaseUrl?: boolean;
 }
 const ALL_ROUTES: Route[] = ['health', 'items', 'delete'];
 const TOKENS_10K = 10_000;
@@ -153,8 +168,35 @@ const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
   },
   'ceiling-fastify': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
   fastify: { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
+  // An embedded database made (initdb and migrations, bench/run.ts prepareEmbeddedDatabase) by
+  // another process first, so the app opens it as a restarted `npm run stack` does: initdb's
+  // WebAssembly memory (~0.5 GB, never given back) is not the app's.
+  'db-pglite': { routes: ['items'], env: { HTTP_ADAPTER: 'express', PGLITE_DATA_DIR: PGLITE_DIR } },
+  'db-postgres': {
+    routes: ['items'],
+    env: { HTTP_ADAPTER: 'express', DATABASE_URL },
+    needsDatabaseUrl: true,
+  },
 };
 const CEILING_SCRIPT = 'dist-bench/bench/ceiling/main.js';
+
+/** Creates db-pglite's folder afresh and migrates it with `node dist/database/cli.js migrate`. */
+function prepareEmbeddedDatabase(): void {
+  rmSync(PGLITE_DIR, { recursive: true, force: true });
+  execFileSync(process.execPath, ['dist/database/cli.js', 'migrate'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, PGLITE_DATA_DIR: PGLITE_DIR },
+    stdio: 'ignore',
+  });
+}
+const NO_IO_SCRIPT = 'dist-bench/bench/api-no-io.js';
+const APP_SCRIPT = 'dist/main.js';
+
+/** What an instance runs: a ceiling, the real app (database instances) or the app without I/O. */
+function scriptOf(name: InstanceName): string {
+  if (INSTANCES[name].ceiling) return CEILING_SCRIPT;
+  return readsDatabase(name) ? APP_SCRIPT : NO_IO_SCRIPT;
+}
 
 /**
  * The instances to run, in INSTANCES' order, and why the others do not: BENCH_INSTANCES picks a
@@ -187,6 +229,7 @@ function selectInstances(productionFlags: string[]): { names: InstanceName[]; sk
 function whySkipped(setup: InstanceSetup, productionFlags: string[]): string | undefined {
   if (setup.tokens && !TOKENS) return 'BENCH_TOKENS=0';
   if (setup.noNodeFlags && !productionFlags.length) return 'start:prod sets no node flags';
+  if (setup.needsDatabaseUrl && !DATABASE_URL) return 'BENCH_DATABASE_URL not set';
   return undefined;
 }
 
@@ -227,7 +270,7 @@ let standIn: KeycloakStandIn | undefined;
 
 async function main(): Promise<number> {
   const started = performance.now();
-  for (const script of ['dist/main.js', CEILING_SCRIPT]) {
+  for (const script of [APP_SCRIPT, NO_IO_SCRIPT, CEILING_SCRIPT]) {
     if (!existsSync(join(ROOT, script))) {
       throw new Error(`${script} is missing: run \`npm run bench\` (it builds both)`);
     }
@@ -248,6 +291,14 @@ async function main(): Promise<number> {
   progress(`Keycloak stand-in on ${standIn.url}; starting ${names.join(', ')}…\n`);
   await startServers(names, standIn, pinning.pinned, productionFlags);
   const app = (name: InstanceName): AppProcess => apps.find((a) => a.name === name)!;
+  await checkItemsBodies(names.filter((name) => !readsDatabase(name)).map(app), token);
+  const items = Object.fromEntries(
+    await Promise.all(
+      names
+        .filter(readsDatabase)
+        .map(async (name) => [name, await seed(app(name), token)] as const),
+    ),
+  );
   const startMemory = Object.fromEntries(
     await Promise.all(apps.map(async (a) => [a.name, await a.memory()] as const)),
   );
@@ -281,8 +332,12 @@ async function main(): Promise<number> {
   await cleanup();
 
   const envText = (name: InstanceName): string => {
-    const own = Object.entries(INSTANCE_SETUP[name].env).map(([k, v]) => `${k}=${v}`);
+    const own = Object.entries(INSTANCE_SETUP[name].env).map(([k, v]) =>
+      k === 'DATABASE_URL' ? `DATABASE_URL=${describeUrl(v)} (BENCH_DATABASE_URL)` : `${k}=${v}`,
+    );
     if (INSTANCES[name].ceiling) return `bare Nest app, ${own.join(', ')}`;
+    own.unshift(readsDatabase(name) ? 'dist/main.js' : 'no I/O (bench/api-no-io.ts)');
+    if (INSTANCES[name].database === 'PGlite') own.push('PGlite in memory');
     if (!own.some((e) => e.startsWith('TOKEN_CACHE_MAX_ENTRIES'))) {
       const maxAgeSet = own.some((e) => e.startsWith('TOKEN_CACHE_'));
       own.push(maxAgeSet ? 'default TOKEN_CACHE_MAX_ENTRIES (10,000)' : 'default token cache');
@@ -305,10 +360,16 @@ async function main(): Promise<number> {
     instances: Object.fromEntries(
       names.map((name) => [
         name,
-        { env: envText(name), memory: memory[name], startMB: startMemory[name].rssMB },
+        {
+          env: envText(name),
+          memory: memory[name],
+          startMB: startMemory[name].rssMB,
+          ...(items[name] ? { items: items[name] } : {}),
+        },
       ]),
     ),
     skipped,
+    postgresUrlMissing: skipped.some((why) => why.startsWith('db-postgres (BENCH_DATABASE_URL')),
     pinning: pinning.text,
     keycloakTotal: { ...standIn.requests },
     productionFlags,
@@ -344,7 +405,12 @@ async function startServers(
     KEYCLOAK_CLIENT_ID: keycloak.clientId,
     KEYCLOAK_CLIENT_SECRET: keycloak.clientSecret,
     INTROSPECTION_CACHE_TTL_SECONDS: String(INTROSPECTION_TTL_SECONDS),
+    // The embedded database in memory, unless an instance sets DATABASE_URL: no run writes to
+    // (or waits for the lock of) .data/, whatever the shell or .env say.
+    DATABASE_URL: '',
+    PGLITE_DATA_DIR: 'memory://',
   };
+  if (names.includes('db-pglite')) prepareEmbeddedDatabase();
   const starts = await Promise.allSettled(
     names.map((name) => {
       const ceiling = INSTANCES[name].ceiling;
@@ -352,7 +418,7 @@ async function startServers(
       const options: AppOptions = {
         name,
         cwd: ROOT,
-        script: ceiling ? CEILING_SCRIPT : 'dist/main.js',
+        script: scriptOf(name),
         cpu: pinned ? SERVER_CPU : undefined,
         logFile: join(OUT, 'logs', `${name}.log`),
         env: { ...(ceiling ? {} : baseEnv), ...setup.env },
@@ -368,6 +434,69 @@ async function startServers(
   );
   for (const s of starts) if (s.status === 'fulfilled') apps.push(s.value);
   for (const s of starts) if (s.status === 'rejected') throw s.reason;
+}
+
+/**
+ * Fails the bench unless every server without a database sends the fixture's `GET /items`
+ * body, byte for byte: the ratios compare servers that send the same bytes. Not on the
+ * distinct-token instances, whose caches must hold their own tokens only (INSTANCE_SETUP).
+ */
+async function checkItemsBodies(servers: AppProcess[], token: string): Promise<void> {
+  const expected = JSON.stringify(BENCH_ITEMS);
+  for (const server of servers) {
+    if (INSTANCE_SETUP[server.name as InstanceName].tokens) continue;
+    const response = await fetch(`${server.url}/items`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = await response.text();
+    if (response.status !== 200 || body !== expected) {
+      throw new Error(
+        `${server.name}: GET /items answered ${response.status} with a body other than bench/items-fixture.ts's (${body.slice(0, 200)})`,
+      );
+    }
+  }
+}
+
+/**
+ * Seeds a database instance with `POST /items` (alice's token) until its first page holds
+ * BENCH_ITEM_COUNT items (a database that already has them gets none), and returns what that
+ * page is: its item count and body size.
+ */
+async function seed(server: AppProcess, token: string): Promise<{ count: number; bytes: number }> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const firstPage = async (): Promise<{ count: number; bytes: number }> => {
+    const response = await fetch(`${server.url}/items`, { headers });
+    const body = await response.text();
+    if (response.status !== 200) {
+      throw new Error(`${server.name}: GET /items answered ${response.status}: ${body}`);
+    }
+    return { count: (JSON.parse(body) as unknown[]).length, bytes: Buffer.byteLength(body) };
+  };
+  const { count } = await firstPage();
+  for (let id = count + 1; id <= BENCH_ITEM_COUNT; id++) {
+    const response = await fetch(`${server.url}/items`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: benchItemName(id) }),
+    });
+    if (response.status !== 201) {
+      throw new Error(
+        `${server.name}: POST /items answered ${response.status}: ${await response.text()}`,
+      );
+    }
+  }
+  progress(`${server.name}: ${Math.max(0, BENCH_ITEM_COUNT - count)} items seeded\n`);
+  return firstPage();
+}
+
+/** `host:port/database` of a PostgreSQL URL: never its user or password. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'an unparsable URL';
+  }
 }
 
 /**

@@ -115,7 +115,11 @@ banner() {
     alice / alice-dev-pw   nest-api role api-admin
     bob   / bob-dev-pw     nest-api role api-read
     carol / carol-dev-pw   no API role
+    dave  / dave-dev-pw    nest-api roles api-read, api-write
   Clients: nest-api (confidential, secret nest-api-dev-secret), nest-api-web (public, PKCE S256)
+
+  Items: seeded for alice and dave, in .data/pglite unless DATABASE_URL is set
+         (reset the embedded one: stop the stack, rm -rf .data)
 
   Token for curl:  TOKEN=\$(npm run -s token -- alice)
                    curl -H "Authorization: Bearer \$TOKEN" http://localhost:$API_PORT/...
@@ -208,6 +212,10 @@ for name in "${API_VARS[@]}"; do
     export "${name?}"
   fi
 done
+
+# The demo items (idempotent): a first start shows some, a restart adds none. Items live in
+# PGLITE_DATA_DIR (default .data/pglite) unless DATABASE_URL names a PostgreSQL.
+node dist/database/cli.js seed
 
 banner
 # Not exec: the API runs as a child we wait for, so that Ctrl-C / SIGTERM sent to this script

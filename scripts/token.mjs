@@ -3,7 +3,7 @@
 // Prints ONLY an access token on stdout (errors go to stderr, exit code != 0), so it can be used
 // as   TOKEN=$(npm run -s token -- alice)   (note -s: without it npm prints its own header).
 //
-//   npm run -s token -- alice|bob|carol          password grant, public client nest-api-web
+//   npm run -s token -- alice|bob|carol|dave     password grant, public client nest-api-web
 //   npm run -s token -- someone 'their-password'  any user of the realm
 //   npm run -s token -- --service                 client_credentials of the API client nest-api
 //   npm run -s token -- alice --json              the whole token response (JSON) instead
@@ -24,9 +24,10 @@ const DEMO_PASSWORDS = {
   alice: 'alice-dev-pw', // nest-api: api-admin
   bob: 'bob-dev-pw', // nest-api: api-read
   carol: 'carol-dev-pw', // no API role
+  dave: 'dave-dev-pw', // nest-api: api-read, api-write
 };
 
-const usage = `usage: npm run -s token -- <alice|bob|carol|username [password]> [--json]
+const usage = `usage: npm run -s token -- <alice|bob|carol|dave|username [password]> [--json]
        npm run -s token -- --service [--json]`;
 
 function fail(message, code = 1) {

@@ -6,6 +6,7 @@ import { AuthModule, type AuthModuleOptions } from 'nest-keycloak-auth';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
 import { RequestParseErrorFilter } from './common/request-parse-error.filter.js';
 import { appConfig } from './config/app.config.js';
+import { DatabaseModule } from './database/database.module.js';
 import { keycloakConfig } from './config/keycloak.config.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
@@ -22,6 +23,7 @@ import { MeModule } from './me/me.module.js';
       inject: [keycloakConfig.KEY],
       useFactory: (options: AuthModuleOptions) => options,
     }),
+    DatabaseModule,
     HealthModule,
     MeModule,
     ItemsModule,

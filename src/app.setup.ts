@@ -1,17 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OidcDiscoveryService } from 'nest-keycloak-auth';
-import {
-  documentAuth,
-  OAUTH2_SCHEME,
-  oauth2Scheme,
-  swaggerLoginOptions,
-  withOAuth2Endpoints,
-} from 'nest-keycloak-auth/swagger';
+import { swaggerLoginOptions } from 'nest-keycloak-auth/swagger';
 import { enableCors } from './common/cors.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
+import { createOpenApiDocument, servedOpenApiDocument } from './openapi/openapi-document.js';
 
 /**
  * Everything `main.ts` does to the app besides building the adapter (src/http-adapter.ts) and
@@ -34,21 +28,12 @@ export function configureApp(app: INestApplication): void {
  * protected operation accepts either scheme.
  */
 function setUpDocs(app: INestApplication, config: AppConfig): void {
-  const discovery = app.get(OidcDiscoveryService);
-  const options = new DocumentBuilder()
-    .setTitle('Keycloak-secured API')
-    .setDescription('REST API protected by Keycloak access tokens (OAuth 2.0 bearer, RFC 6750).')
-    .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addOAuth2(oauth2Scheme(discovery.endpoints), OAUTH2_SCHEME)
-    .build();
-  const schemes = ['bearer', OAUTH2_SCHEME];
-  const document = documentAuth(app, SwaggerModule.createDocument(app, options), schemes);
+  const document = createOpenApiDocument(app);
   redirectToFolder(app, '/docs');
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     // Read on each request: discovery runs at init, and its retries may succeed much later.
-    patchDocumentOnRequest: (_req, _res, doc) => withOAuth2Endpoints(doc, discovery.endpoints),
+    patchDocumentOnRequest: (_req, _res, doc) => servedOpenApiDocument(app, doc),
     swaggerOptions: swaggerLoginOptions(config.swaggerClientId),
   });
 }

@@ -39,7 +39,15 @@ async function bootstrap(): Promise<void> {
   // Checked before the app is built, so a taken port is one line, not Nest's start-up story
   // ("successfully started") followed by a failure; listen() below still catches a late taker.
   if (!(await portIsFree(port, host))) portTaken(port);
-  const app = await NestFactory.create(AppModule, await createHttpAdapter(config));
+  const { DataDirLockedError } = await import('./database/data-dir-lock.js');
+  const app = await NestFactory.create(AppModule, await createHttpAdapter(config), {
+    abortOnError: false,
+  }).catch((error: unknown) => {
+    // A second API on the same embedded database: one line, not a stack trace.
+    if (!(error instanceof DataDirLockedError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  });
   configureApp(app);
   try {
     await app.listen(port, host);

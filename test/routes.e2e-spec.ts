@@ -17,6 +17,7 @@ describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) =
     tokens.alice = await keycloak.tokenFor('alice');
     tokens.bob = await keycloak.tokenFor('bob');
     tokens.carol = await keycloak.tokenFor('carol');
+    tokens.dave = await keycloak.tokenFor('dave');
     tokens.service = await serviceAccountToken(keycloak);
     await call('POST', '/items', tokens.alice).send({ name: 'first' }).expect(201);
   });
@@ -28,12 +29,7 @@ describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) =
 
   function call(method: string, path: string, token?: string): request.Test {
     const agent = request(app.getHttpServer());
-    const test =
-      method === 'GET'
-        ? agent.get(path)
-        : method === 'POST'
-          ? agent.post(path)
-          : agent.delete(path);
+    const test = agent[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path);
     return token ? test.set('Authorization', `Bearer ${token}`) : test;
   }
 
@@ -52,7 +48,7 @@ describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) =
 
   it.each(rows)('%s %s as %s → %i', async (method, path, caller, status) => {
     const response = await call(method, await resolvePath(path), tokens[caller]).send(
-      method === 'POST' ? { name: 'widget' } : undefined,
+      method === 'POST' || method === 'PATCH' ? { name: 'widget' } : undefined,
     );
     expect(response.status).toBe(status);
   });
@@ -80,6 +76,9 @@ describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) =
         id: expect.any(Number) as unknown,
         name: 'Blue widget',
         owner: '5d1a0c8e-1f2b-4c3d-8e4f-a1b2c3d4e5f6',
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
+        updatedAt: (body as { createdAt: string }).createdAt,
+        version: 1,
       });
       expect(Number.isInteger((body as { id: number }).id)).toBe(true);
       const { body: fetched } = await call(
@@ -152,7 +151,7 @@ describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) =
 
   describe('403 answers', () => {
     it('names the missing roles for @Roles, with insufficient_scope', async () => {
-      const response = await call('POST', '/items', tokens.bob).send({ name: 'x' }).expect(403);
+      const response = await call('DELETE', '/items/1', tokens.bob).expect(403);
       expect(response.body).toEqual({
         statusCode: 403,
         message: 'Missing required roles: api-admin',
@@ -199,7 +198,10 @@ describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) =
       const { body: rest } = await call('GET', '/admin/users?first=2&max=2', tokens.alice).expect(
         200,
       );
-      expect((rest as Array<{ username: string }>).map((user) => user.username)).toEqual(['carol']);
+      expect((rest as Array<{ username: string }>).map((user) => user.username)).toEqual([
+        'carol',
+        'dave',
+      ]);
       expect(keycloak.requests.adminUsers).toBe(2);
       expect(keycloak.requests.token).toBeLessThanOrEqual(1);
     });

@@ -15,17 +15,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 
-// The development scripts (scripts/stack.sh, keycloak.sh, token.mjs), run for real but never
-// against a real Keycloak: each test copies them into a temporary directory laid out like the
-// repository (scripts/, keycloak/, .env), so that the scripts read THAT directory's .env (they
-// read the .env next to package.json, as the app does) and the repository's own .env is never
-// read or touched. Keycloak, Maven, Java and npm are replaced by small stubs where needed.
+// The development scripts (scripts/stack.sh, keycloak.sh, postgres.sh, token.mjs), run for real
+// but never against a real Keycloak or PostgreSQL: each test copies them into a temporary
+// directory laid out like the repository (scripts/, keycloak/, .env), so that the scripts read
+// THAT directory's .env (they read the .env next to package.json, as the app does) and the
+// repository's own .env is never read or touched. Keycloak, Maven, Java, npm and PostgreSQL's
+// binaries are replaced by small stubs where needed.
 
 const REPO = process.cwd();
 const SCRIPT_FILES = [
   'scripts/common.sh',
   'scripts/stack.sh',
   'scripts/keycloak.sh',
+  'scripts/postgres.sh',
   'scripts/token.mjs',
   'keycloak/keycloak.env',
   'keycloak/realm-demo.json',
@@ -102,6 +104,8 @@ function stubbedStack(dotenv: string | undefined): Sandbox {
      const names = ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET', 'PORT'];
      console.log('APP ' + JSON.stringify(Object.fromEntries(names.map((n) => [n, process.env[n]]))));`,
   );
+  // The demo items' seeding (src/database/cli.ts) says it ran, and touches no database.
+  box.write('dist/database/cli.js', "console.log('DB ' + process.argv[2]);");
   return box;
 }
 function appConfig(result: SpawnSyncReturns<string>): Record<string, string> {
@@ -240,7 +244,11 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
     const box = stubbedStack(
       `KEYCLOAK_CLIENT_SECRET=wrong-from-dotenv\nKEYCLOAK_REALM=dotenv-realm\nPORT=${port}\n`,
     );
-    const app = appConfig(box.run('bash', ['scripts/stack.sh'], { STACK_MODE: 'local' }));
+    const result = box.run('bash', ['scripts/stack.sh'], { STACK_MODE: 'local' });
+    const app = appConfig(result);
+    // The demo items are seeded before the app starts.
+    expect(result.stdout.indexOf('DB seed\n')).toBeGreaterThanOrEqual(0);
+    expect(result.stdout.indexOf('DB seed\n')).toBeLessThan(result.stdout.indexOf('APP '));
     expect(app).toEqual({
       KEYCLOAK_URL: 'http://localhost:8080', // the stack's default: neither sets it
       KEYCLOAK_REALM: 'dotenv-realm',
@@ -516,5 +524,86 @@ describe('scripts/token.mjs: real variable > .env > default', () => {
     );
     // No KEYCLOAK_REALM anywhere: the default realm.
     expect(await tokenUrl(undefined, { KEYCLOAK_URL: 'PORT_HERE' })).toMatch(/\/realms\/demo\//);
+  });
+});
+
+describe('scripts/postgres.sh (no PostgreSQL started)', () => {
+  const script = 'scripts/postgres.sh';
+
+  it('url and status say it is not running (exit 3); stop has nothing to do', () => {
+    const box = sandbox(undefined);
+    const url = box.run('bash', [script, 'url']);
+    expect({ status: url.status, stdout: url.stdout, stderr: url.stderr }).toEqual({
+      status: 3,
+      stdout: '',
+      stderr:
+        '[postgres] ERROR: PostgreSQL is not running; start it with: bash scripts/postgres.sh start\n',
+    });
+    const status = box.run('bash', [script, 'status']);
+    expect(status.status).toBe(3);
+    expect(status.stdout).toContain(join(box.root, '.cache/postgres/postgres.pid'));
+    const stop = box.run('bash', [script, 'stop']);
+    expect({ status: stop.status, stderr: stop.stderr }).toEqual({
+      status: 0,
+      stderr: '[postgres] not running (no PID file)\n',
+    });
+  });
+
+  it('start refuses a taken POSTGRES_PORT (from .env) in one line naming it, before initdb', async () => {
+    const server = await listen();
+    try {
+      const { port } = server.address() as AddressInfo;
+      const box = sandbox(`POSTGRES_PORT=${port}\n`);
+      // A server install whose initdb would leave a trace: it must not run.
+      box.write('pg/initdb', '#!/bin/sh\ntouch "$(dirname "$0")/../initdb-ran"\n', true);
+      const result = box.run('bash', [script, 'start'], { POSTGRES_BIN_DIR: join(box.root, 'pg') });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe(''); // no DATABASE_URL
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^\\[postgres\\] ERROR: port ${port} \\(POSTGRES_PORT\\) is already in use by .*set POSTGRES_PORT`,
+        ),
+      );
+      if (hasSs) expect(lines[0]).toContain(`(pid ${process.pid})`);
+      expect(existsSync(join(box.root, 'initdb-ran'))).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('stop leaves alone a recorded PID that is not its server', () => {
+    const box = sandbox(undefined);
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      box.write('.cache/postgres/postgres.pid', String(other.pid));
+      const result = box.run('bash', [script, 'stop']);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({
+        status: 0,
+        stderr: `[postgres] PID ${other.pid} is not this PostgreSQL any more; not touching it\n`,
+      });
+      expect(other.exitCode).toBeNull();
+      expect(other.signalCode).toBeNull();
+      expect(existsSync(join(box.root, '.cache/postgres/postgres.pid'))).toBe(false);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it.each([
+    [{ POSTGRES_STATE: 'keep' }, 'POSTGRES_STATE must be fresh or persist (got keep)'],
+    [
+      { POSTGRES_STOP_TIMEOUT: '0' },
+      'POSTGRES_STOP_TIMEOUT must be a whole number of seconds >= 1 (got 0)',
+    ],
+    [{ POSTGRES_BIN_DIR: '/nonexistent' }, 'POSTGRES_BIN_DIR=/nonexistent has no initdb'],
+  ])('refuses %j in one line', (env, message) => {
+    const result = sandbox(undefined).run('bash', [script, 'start'], env);
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: `[postgres] ERROR: ${message}\n`,
+    });
   });
 });

@@ -7,7 +7,8 @@ import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 
 // These tests run the built app (`npm test` builds first), as `npm run start:prod` does.
 const MAIN = 'dist/main.js';
-const BASE_ENV = { PATH: process.env.PATH, NODE_ENV: 'test' };
+// Items in memory: several apps may run at once, and none may touch the developer's .data/.
+const BASE_ENV = { PATH: process.env.PATH, NODE_ENV: 'test', PGLITE_DATA_DIR: 'memory://' };
 
 /**
  * Runs the built app with `env` and asserts it stopped before listening: exit code 1 and one

@@ -1,4 +1,5 @@
 import { Controller, Delete, Get, Module, NotFoundException, Param } from '@nestjs/common';
+import { BENCH_ITEMS } from '../items-fixture.js';
 
 /** GET /health with the real HealthController's body, and no `@Public()` or anything else. */
 @Controller('health')
@@ -10,15 +11,15 @@ class HealthController {
 }
 
 /**
- * The two item routes the bench hits, answering as the real app does for the bench's data:
- * the in-memory repository starts empty and the bench creates nothing, so GET /items is `[]`
+ * The two item routes the bench hits, answering as the API instances of the ratios do (their
+ * repository is bench/api-no-io.ts's fixed list): GET /items is the same 20 items, byte for byte,
  * and every DELETE is ItemsService's 404. No ItemId decorator: the id is taken as it comes.
  */
 @Controller('items')
 class ItemsController {
   @Get()
-  findAll(): Promise<unknown[]> {
-    return Promise.resolve([]);
+  findAll(): Promise<readonly unknown[]> {
+    return Promise.resolve(BENCH_ITEMS);
   }
 
   @Delete(':id')

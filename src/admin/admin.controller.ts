@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from 'nest-keycloak-auth';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import { ListUsersQuery } from './dto/list-users.query.js';
 import { RealmUserDto } from './dto/realm-user.dto.js';
 import { KeycloakAdminService } from './keycloak-admin.service.js';
@@ -13,8 +14,12 @@ export class AdminController {
   constructor(private readonly admin: KeycloakAdminService) {}
 
   @Get('users')
-  @ApiOkResponse({ type: [RealmUserDto] })
-  @ApiBadGatewayResponse({ description: 'Keycloak refused or could not be reached' })
+  @ApiOperation({ summary: "List the realm's users, a page at a time (via the service account)" })
+  @ApiOkResponse({ type: [RealmUserDto], description: 'A page of realm users' })
+  @ApiErrors(
+    { status: 400, description: '`first` or `max` is not a whole number in range' },
+    { status: 502, description: 'Keycloak refused or could not be reached' },
+  )
   listUsers(@Query() query: ListUsersQuery): Promise<RealmUserDto[]> {
     return this.admin.listUsers(query.first, query.max);
   }

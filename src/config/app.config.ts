@@ -91,7 +91,31 @@ export class AppEnv {
 
   @IsIn(HTTP_ADAPTERS, { message: 'HTTP_ADAPTER must be express or fastify' })
   HTTP_ADAPTER: HttpAdapterName = 'express';
+
+  @Matches(/^$|^postgres(ql)?:\/\/[^\s]+$/, {
+    message:
+      'DATABASE_URL must be a postgres:// or postgresql:// URL, or unset for the embedded database',
+  })
+  DATABASE_URL = '';
+
+  @Matches(/^(memory:\/\/|[^\0]+)$/, {
+    message: 'PGLITE_DATA_DIR must be a folder path, or memory:// for a database kept in memory',
+  })
+  PGLITE_DATA_DIR = '.data/pglite';
+
+  @IsIntegerString(1, 100, { message: 'DATABASE_POOL_MAX must be a whole number from 1 to 100' })
+  DATABASE_POOL_MAX = '10';
+
+  @IsIntegerString(100, 600000, {
+    message: 'DATABASE_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000',
+  })
+  DATABASE_TIMEOUT_MS = '5000';
 }
+
+/** Where items live: a PostgreSQL server, or the embedded PGlite database. */
+export type DatabaseSettings =
+  | { kind: 'postgres'; url: string; poolMax: number; timeoutMs: number }
+  | { kind: 'pglite'; dataDir: string; timeoutMs: number };
 
 /** Typed HTTP-server settings. */
 export interface AppConfig {
@@ -103,6 +127,8 @@ export interface AppConfig {
   trustProxy: boolean | number | string;
   /** Public client (PKCE, no secret) that Swagger UI at /docs signs in with. */
   swaggerClientId: string;
+  /** `DATABASE_URL` and friends. */
+  database: DatabaseSettings;
 }
 
 /** Reads and validates the HTTP-server settings; throws ConfigValidationError naming the variable. */
@@ -122,6 +148,18 @@ export function readAppConfig(env: NodeJS.ProcessEnv): AppConfig {
             ? Number(trust)
             : trust,
     swaggerClientId: raw.SWAGGER_CLIENT_ID,
+    database: raw.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: raw.DATABASE_URL,
+          poolMax: Number(raw.DATABASE_POOL_MAX),
+          timeoutMs: Number(raw.DATABASE_TIMEOUT_MS),
+        }
+      : {
+          kind: 'pglite',
+          dataDir: raw.PGLITE_DATA_DIR,
+          timeoutMs: Number(raw.DATABASE_TIMEOUT_MS),
+        },
   };
 }
 

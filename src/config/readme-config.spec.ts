@@ -3,7 +3,7 @@ import { AUTH_ENVIRONMENT } from 'nest-keycloak-auth';
 import { AppEnv } from './app.config.js';
 
 /** Variables the app reads itself besides AppEnv: production rules (src/config/keycloak.config.ts). */
-const PRODUCTION_RULES: Record<string, string> = { KEYCLOAK_ALLOW_HTTP: 'false', NODE_ENV: '—' };
+const PRODUCTION_RULES: Record<string, string> = { KEYCLOAK_ALLOW_HTTP: 'false', NODE_ENV: '' };
 
 /** docs/configuration.md's app-configuration rows as [variable, default] pairs. */
 function readmeRows(): Array<[string, string]> {
@@ -17,7 +17,8 @@ function readmeRows(): Array<[string, string]> {
         .slice(1, -1)
         .split('|')
         .map((cell) => cell.trim());
-      return [variable.replace(/`/g, ''), dflt.replace(/`/g, '')];
+      // '—' is the table's way of saying "unset".
+      return [variable.replace(/`/g, ''), dflt === '—' ? '' : dflt.replace(/`/g, '')];
     });
 }
 

@@ -14,6 +14,7 @@ const DEMO_PASSWORDS: Record<string, string> = {
   alice: 'alice-dev-pw',
   bob: 'bob-dev-pw',
   carol: 'carol-dev-pw',
+  dave: 'dave-dev-pw',
 };
 
 const MARK = { pass: '✓', fail: '✗', skip: '-' } as const;

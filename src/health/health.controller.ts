@@ -1,6 +1,10 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { KeySource, OidcDiscoveryService, Public } from 'nest-keycloak-auth';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { DatabaseService } from '../database/database.service.js';
+import { LivenessDto } from './dto/liveness.dto.js';
+import { ReadinessDto } from './dto/readiness.dto.js';
 
 /** Liveness and readiness for orchestrators. */
 @ApiTags('health')
@@ -10,23 +14,27 @@ export class HealthController {
   constructor(
     @Inject(KeySource) private readonly keys: KeySource,
     @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
   ) {}
 
   /** Liveness: the process answers. Never touches Keycloak. */
   @Get()
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  live(): { status: string } {
+  @ApiOperation({ summary: 'Liveness: the process answers (never calls Keycloak)' })
+  @ApiOkResponse({ type: LivenessDto, description: 'The process is up' })
+  live(): LivenessDto {
     return { status: 'ok' };
   }
 
   /**
-   * Readiness: tokens can be verified because the signing keys are loaded. A 503 names the
-   * failing check and, when discovery failed, why (the host, the port, the realm, the issuer).
+   * Readiness: tokens can be verified because the signing keys are loaded, and the database
+   * answers. A 503 names the failing check and, when discovery failed, why (the host, the port,
+   * the realm, the issuer); the database's host and port, never its credentials.
    */
   @Get('ready')
-  @ApiOkResponse({ schema: { example: { status: 'ready', keys: 2 } } })
-  @ApiServiceUnavailableResponse({ description: 'Signing keys not loaded yet' })
-  ready(): { status: string; keys: number } {
+  @ApiOperation({ summary: 'Readiness: signing keys loaded and the database answering' })
+  @ApiOkResponse({ type: ReadinessDto, description: 'Tokens can be verified, items stored' })
+  @ApiErrors({ status: 503, description: 'Not ready: the message names the failing check' })
+  async ready(): Promise<ReadinessDto> {
     const status = this.keys.status();
     if (!status.ready) {
       const cause = this.discovery.failure;
@@ -36,6 +44,10 @@ export class HealthController {
           : `Not ready: signing keys not loaded (Keycloak discovery failed: ${cause})`,
       );
     }
-    return { status: 'ready', keys: status.keyCount };
+    const databaseFailure = await this.database.check();
+    if (databaseFailure !== undefined) {
+      throw new ServiceUnavailableException(`Not ready: database ${databaseFailure}`);
+    }
+    return { status: 'ready', keys: status.keyCount, database: 'up' };
   }
 }

@@ -2,10 +2,10 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** An item as the API returns it. */
 export class Item {
-  @ApiProperty({ example: 1, description: 'Positive integer id' })
+  @ApiProperty({ example: 1, description: 'Positive integer id', type: 'integer', minimum: 1 })
   id!: number;
 
-  @ApiProperty({ example: 'Blue widget' })
+  @ApiProperty({ example: 'Blue widget', minLength: 1, maxLength: 100 })
   name!: string;
 
   @ApiProperty({
@@ -13,4 +13,18 @@ export class Item {
     description: 'sub of the creator',
   })
   owner!: string;
+
+  @ApiProperty({ example: '2026-12-01T10:00:00.000Z', format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ example: '2026-12-01T10:00:00.000Z', format: 'date-time' })
+  updatedAt!: string;
+
+  @ApiProperty({
+    example: 1,
+    type: 'integer',
+    minimum: 1,
+    description: 'Bumped by every change; the ETag carries it',
+  })
+  version!: number;
 }

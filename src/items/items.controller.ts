@@ -1,62 +1,156 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   ApiCreatedResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiParam,
+  ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import {
   AnyRole,
   CurrentUser,
+  OwnerOrRole,
   RequireActiveToken,
   Roles,
   type AuthPrincipal,
 } from 'nest-keycloak-auth';
 import { CreateItemDto } from './dto/create-item.dto.js';
+import { ListItemsQuery } from './dto/list-items.query.js';
+import { RenameItemDto } from './dto/rename-item.dto.js';
+import { etagOf, parseIfMatch } from './if-match.js';
 import { ItemId } from './item-id.decorator.js';
+import { ItemOwner } from './item-owner.lookup.js';
 import { Item } from './item.entity.js';
 import { ItemsService } from './items.service.js';
 
-const ID_PARAM = { name: 'id', type: Number, example: 1, description: 'A positive whole number' };
+const ID_PARAM = {
+  name: 'id',
+  schema: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+  example: 1,
+  description: 'A positive whole number',
+} as const;
+const ETAG = {
+  ETag: { description: 'The item version, for If-Match', schema: { type: 'string' } },
+};
 
-/** The example feature: access needs are declared with decorators and nothing else. */
+/**
+ * The example feature: access needs are declared with decorators and nothing else. Reads need
+ * api-read (or api-admin); creating needs api-write or api-admin; renaming is the owner's (with
+ * api-write) or any api-admin's; deleting is api-admin's, with a live token.
+ */
 @ApiTags('items')
 @AnyRole('api-read', 'api-admin')
 @Controller('items')
 export class ItemsController {
-  constructor(private readonly items: ItemsService) {}
+  constructor(
+    private readonly items: ItemsService,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   @Get()
-  @ApiOkResponse({ type: [Item] })
-  findAll(): Promise<Item[]> {
-    return this.items.findAll();
+  @ApiOperation({ summary: 'List items, oldest first, a page at a time' })
+  @ApiOkResponse({
+    type: [Item],
+    headers: {
+      Link: {
+        description: 'RFC 8288 `<?limit=…&after=…>; rel="next"` while more items follow',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  async findAll(
+    @Query() query: ListItemsQuery,
+    @CurrentUser() user: AuthPrincipal,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<Item[]> {
+    const owner = query.owner === 'me' ? user.sub : undefined;
+    const page = await this.items.list({ limit: query.limit, after: query.after, owner });
+    const last = page.items.at(-1);
+    if (page.hasMore && last) {
+      const next = new URLSearchParams({ limit: String(query.limit), after: String(last.id) });
+      if (query.owner) next.set('owner', query.owner);
+      this.setHeader(response, 'Link', `<?${next.toString()}>; rel="next"`);
+    }
+    return page.items;
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: Item })
+  @ApiOperation({ summary: 'Get one item' })
+  @ApiOkResponse({ type: Item, headers: ETAG })
   @ApiNotFoundResponse({ description: 'Unknown id' })
   @ApiParam(ID_PARAM)
-  findOne(@ItemId() id: number): Promise<Item> {
-    return this.items.findOne(id);
+  async findOne(
+    @ItemId() id: number,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<Item> {
+    const item = await this.items.findOne(id);
+    this.setHeader(response, 'ETag', etagOf(item.version));
+    return item;
   }
 
   @Post()
-  @Roles('api-admin')
+  @AnyRole('api-write', 'api-admin')
+  @ApiOperation({ summary: 'Create an item owned by the caller' })
   @ApiCreatedResponse({ type: Item })
   create(@Body() dto: CreateItemDto, @CurrentUser() user: AuthPrincipal): Promise<Item> {
     return this.items.create(dto.name, user.sub);
+  }
+
+  @Patch(':id')
+  @AnyRole('api-write', 'api-admin')
+  @OwnerOrRole(ItemOwner, 'api-admin')
+  @ApiOperation({ summary: "Rename an item: the owner's (with api-write) or any api-admin's" })
+  @ApiOkResponse({ type: Item, headers: ETAG })
+  @ApiNotFoundResponse({ description: 'Unknown id' })
+  @ApiPreconditionFailedResponse({ description: 'If-Match names a version the item no longer has' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag last read (e.g. "3"): the rename applies only to that version',
+  })
+  @ApiParam(ID_PARAM)
+  async rename(
+    @ItemId() id: number,
+    @Body() dto: RenameItemDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<Item> {
+    const item = await this.items.rename(id, dto.name, parseIfMatch(ifMatch));
+    this.setHeader(response, 'ETag', etagOf(item.version));
+    return item;
   }
 
   @Delete(':id')
   @Roles('api-admin')
   @RequireActiveToken()
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an item (api-admin, token checked live with Keycloak)' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'Unknown id' })
   @ApiParam(ID_PARAM)
   remove(@ItemId() id: number): Promise<void> {
     return this.items.remove(id);
+  }
+
+  /** Through the adapter, so the same code sets headers on Express and Fastify. */
+  private setHeader(response: unknown, name: string, value: string): void {
+    this.adapterHost.httpAdapter.setHeader(response, name, value);
   }
 }

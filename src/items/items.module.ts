@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ItemOwner } from './item-owner.lookup.js';
 import { ItemsController } from './items.controller.js';
-import { InMemoryItemsRepository, ItemsRepository } from './items.repository.js';
+import { ItemsRepository } from './items.repository.js';
 import { ItemsService } from './items.service.js';
 
 /** Items feature module: the pattern a team copies for its own modules. */
 @Module({
   controllers: [ItemsController],
-  providers: [ItemsService, { provide: ItemsRepository, useClass: InMemoryItemsRepository }],
+  providers: [ItemsService, ItemsRepository, ItemOwner],
 })
 export class ItemsModule {}

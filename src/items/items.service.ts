@@ -1,19 +1,19 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import type { Item } from './item.entity.js';
-import { ItemsRepository } from './items.repository.js';
+import { ItemsRepository, type ItemListQuery, type ItemPage } from './items.repository.js';
 
 /** Item use cases; knows nothing of HTTP auth beyond the owner's id. */
 @Injectable()
 export class ItemsService {
   constructor(@Inject(ItemsRepository) private readonly repository: ItemsRepository) {}
 
-  findAll(): Promise<Item[]> {
-    return this.repository.findAll();
+  list(query: ItemListQuery): Promise<ItemPage> {
+    return this.repository.list(query);
   }
 
   async findOne(id: number): Promise<Item> {
     const item = await this.repository.findById(id);
-    if (!item) throw new NotFoundException(`Item ${id} not found`);
+    if (!item) throw notFound(id);
     return item;
   }
 
@@ -21,7 +21,31 @@ export class ItemsService {
     return this.repository.create({ name, owner });
   }
 
-  async remove(id: number): Promise<void> {
-    if (!(await this.repository.remove(id))) throw new NotFoundException(`Item ${id} not found`);
+  /**
+   * Renames when the item's version is one of `expectedVersions` (from If-Match), or in any
+   * version when it is undefined; 412 when the item has moved on, 404 when there is none.
+   */
+  async rename(id: number, name: string, expectedVersions?: number[]): Promise<Item> {
+    const renamed =
+      expectedVersions?.length === 0
+        ? undefined
+        : await this.repository.rename(id, name, expectedVersions);
+    if (renamed) return renamed;
+    await this.findOne(id);
+    throw stale(id);
   }
+
+  async remove(id: number): Promise<void> {
+    if (!(await this.repository.remove(id))) throw notFound(id);
+  }
+}
+
+function notFound(id: number): NotFoundException {
+  return new NotFoundException(`Item ${id} not found`);
+}
+
+function stale(id: number): PreconditionFailedException {
+  return new PreconditionFailedException(
+    `Item ${id} has changed since the version given in If-Match; fetch it again`,
+  );
 }

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from 'nest-keycloak-auth';
 import { MeDto } from './me.dto.js';
 
@@ -7,8 +7,10 @@ import { MeDto } from './me.dto.js';
 @ApiTags('me')
 @Controller('me')
 export class MeController {
+  // No @ApiErrors: the only errors are the token checks', which documentAuth adds.
   @Get()
-  @ApiOkResponse({ type: MeDto })
+  @ApiOperation({ summary: "The caller's identity, roles and scopes, from the token" })
+  @ApiOkResponse({ type: MeDto, description: 'Who the token says the caller is' })
   me(@CurrentUser() user: AuthPrincipal): MeDto {
     return {
       sub: user.sub,

@@ -32,6 +32,7 @@ describe.each(ADAPTERS)('the built app against the real Keycloak on %s', (adapte
         KEYCLOAK_CLIENT_ID: 'nest-api',
         KEYCLOAK_CLIENT_SECRET: API_CLIENT_SECRET,
         HTTP_ADAPTER: adapter,
+        PGLITE_DATA_DIR: 'memory://',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -76,7 +77,7 @@ describe.each(ADAPTERS)('the built app against the real Keycloak on %s', (adapte
     const users = await get('/admin/users?max=100', alice);
     expect(users.status).toBe(200);
     expect(((await users.json()) as Array<{ username: string }>).map((u) => u.username)).toEqual(
-      expect.arrayContaining(['alice', 'bob', 'carol']),
+      expect.arrayContaining(['alice', 'bob', 'carol', 'dave']),
     );
   });
 });

@@ -15,9 +15,15 @@ import {
 const REFUSALS: Record<string, { message: string; header: string }> = {
   anonymous: { message: 'Missing bearer token', header: 'Bearer realm="demo"' },
   'POST /items': {
-    message: 'Missing required roles: api-admin',
+    message: 'Insufficient permissions',
     header:
-      'Bearer realm="demo", error="insufficient_scope", error_description="Missing required roles: api-admin"',
+      'Bearer realm="demo", error="insufficient_scope", error_description="Insufficient permissions"',
+  },
+  // bob, carol and the service account lack api-write; dave has it but does not own the item.
+  'PATCH /items/:new': {
+    message: 'Insufficient permissions',
+    header:
+      'Bearer realm="demo", error="insufficient_scope", error_description="Insufficient permissions"',
   },
   'DELETE /items/:new': {
     message: 'Missing required roles: api-admin',
@@ -41,6 +47,13 @@ const REFUSALS: Record<string, { message: string; header: string }> = {
   },
 };
 
+/** dave holds api-write, so the owner rule is what refuses him on alice's item. */
+const NOT_OWNER = {
+  message: 'Only the owner or a holder of api-admin may do this',
+  header:
+    'Bearer realm="demo", error="insufficient_scope", error_description="Only the owner or a holder of api-admin may do this"',
+};
+
 interface UserRow {
   id: string;
   username: string;
@@ -59,6 +72,7 @@ describe.each(ADAPTERS)('routes × callers (real Keycloak) on %s', (adapter) => 
     tokens.alice = (await userTokens('alice')).access_token;
     tokens.bob = (await userTokens('bob')).access_token;
     tokens.carol = (await userTokens('carol')).access_token;
+    tokens.dave = (await userTokens('dave')).access_token;
     tokens.service = await serviceAccountToken();
     await call(app, 'POST', '/items', tokens.alice).send({ name: 'first' }).expect(201);
   });
@@ -82,11 +96,14 @@ describe.each(ADAPTERS)('routes × callers (real Keycloak) on %s', (adapter) => 
 
   it.each(rows)('%s %s as %s → %i', async (method, path, caller, status) => {
     const response = await call(app, method, await resolvePath(path), tokens[caller]).send(
-      method === 'POST' ? { name: 'widget' } : undefined,
+      method === 'POST' || method === 'PATCH' ? { name: 'widget' } : undefined,
     );
     expect(response.status).toBe(status);
     if (status === 401 || status === 403) {
-      const refusal = REFUSALS[caller === 'anonymous' ? caller : `${method} ${path}`];
+      const refusal =
+        caller === 'dave' && method === 'PATCH'
+          ? NOT_OWNER
+          : REFUSALS[caller === 'anonymous' ? caller : `${method} ${path}`];
       expect(response.body).toEqual({
         statusCode: status,
         message: refusal.message,
@@ -127,6 +144,21 @@ describe.each(ADAPTERS)('routes × callers (real Keycloak) on %s', (adapter) => 
       });
     });
 
+    it('dave: fixed sub, client roles api-read and api-write', async () => {
+      const token = (await userTokens('dave')).access_token;
+      const { body } = await call(app, 'GET', '/me', token).expect(200);
+      expect(body).toMatchObject({
+        sub: DEMO_USERS.dave.id,
+        username: 'dave',
+        email: 'dave@example.com',
+      });
+      // Keycloak does not promise an order for a user's client roles.
+      expect([...(body as { clientRoles: string[] }).clientRoles].sort()).toEqual([
+        'api-read',
+        'api-write',
+      ]);
+    });
+
     it('the service account: its own user, client role api-read', async () => {
       const { body } = await call(app, 'GET', '/me', tokens.service).expect(200);
       const claims = claimsOf(tokens.service!);
@@ -143,9 +175,9 @@ describe.each(ADAPTERS)('routes × callers (real Keycloak) on %s', (adapter) => 
     const list = async (query: string): Promise<UserRow[]> =>
       (await call(app, 'GET', `/admin/users?${query}`, tokens.alice).expect(200)).body as UserRow[];
 
-    it('lists alice, bob and carol with their fixed ids, as the Admin API does', async () => {
+    it('lists alice, bob, carol and dave with their fixed ids, as the Admin API does', async () => {
       const users = await list('first=0&max=100');
-      for (const name of ['alice', 'bob', 'carol'] as const) {
+      for (const name of ['alice', 'bob', 'carol', 'dave'] as const) {
         expect(users).toContainEqual({
           id: DEMO_USERS[name].id,
           username: name,

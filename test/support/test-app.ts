@@ -57,6 +57,11 @@ export async function createTestApp(
     TRUST_PROXY: '',
     SWAGGER_CLIENT_ID: '',
     HTTP_ADAPTER: options.adapter ?? '',
+    // Items in memory, one database per app; `npm run test:postgres` sets TEST_DATABASE_URL.
+    DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
+    PGLITE_DATA_DIR: 'memory://',
+    DATABASE_TIMEOUT_MS: '',
+    DATABASE_POOL_MAX: '',
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule] });

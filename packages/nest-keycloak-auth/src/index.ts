@@ -9,9 +9,15 @@ export { Public } from './decorators/public.decorator.js';
 export { Roles } from './decorators/roles.decorator.js';
 export { AnyRole } from './decorators/any-role.decorator.js';
 export { RequireActiveToken } from './decorators/require-active-token.decorator.js';
+export { OwnerOrRole, type OwnerRule } from './decorators/owner-or-role.decorator.js';
+export type {
+  OwnedResourceRequest,
+  ResourceOwnerLookup,
+} from './ownership/resource-owner-lookup.js';
 export { CurrentUser } from './decorators/current-user.decorator.js';
 export { JwtAuthGuard, type GuardedRequest } from './guards/jwt-auth.guard.js';
 export { RolesGuard } from './guards/roles.guard.js';
+export { ResourceOwnerGuard } from './guards/resource-owner.guard.js';
 export { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
 export { AuthErrorFilter, type RefusedRequest } from './errors/auth-error.filter.js';
 export { IntrospectionClient } from './introspection/introspection.client.js';

@@ -5,7 +5,14 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 /** Paging of GET /admin/users, passed on to Keycloak's Admin REST API. */
 export class ListUsersQuery {
   // Keycloak reads `first` as a 32-bit integer: anything larger would come back as a 502.
-  @ApiPropertyOptional({ minimum: 0, maximum: 2_147_483_647, default: 0, example: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 0,
+    maximum: 2_147_483_647,
+    default: 0,
+    description: 'Index of the first user to return',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,7 +20,13 @@ export class ListUsersQuery {
   @Max(2_147_483_647)
   first = 0;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, example: 20 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 20,
+    description: 'How many users at most',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

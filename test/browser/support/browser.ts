@@ -22,6 +22,7 @@ export const PASSWORDS = {
   alice: 'alice-dev-pw', // nest-api: api-admin
   bob: 'bob-dev-pw', // nest-api: api-read
   carol: 'carol-dev-pw', // no API role
+  dave: 'dave-dev-pw', // nest-api: api-read, api-write
 } as const;
 export type DemoUser = keyof typeof PASSWORDS;
 

@@ -91,7 +91,7 @@ export async function startApi(adapter: HttpAdapterName): Promise<ChildService> 
     `API on ${adapter} (node dist/main.js)`,
     ['dist/main.js'],
     LISTENING_LINE,
-    { HTTP_ADAPTER: adapter },
+    { HTTP_ADAPTER: adapter, PGLITE_DATA_DIR: 'memory://' },
   );
   try {
     const ready = await fetch(`${API_URL}/health/ready`);

@@ -24,8 +24,7 @@ export function call(
   token?: string,
 ): request.Test {
   const agent = request(app.getHttpServer());
-  const test =
-    method === 'GET' ? agent.get(path) : method === 'POST' ? agent.post(path) : agent.delete(path);
+  const test = agent[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path);
   return token ? test.set('Authorization', `Bearer ${token}`) : test;
 }
 

@@ -34,6 +34,7 @@ export const DEMO_USERS = {
   alice: { id: '00000000-0000-4000-8000-00000000a11c', password: 'alice-dev-pw' },
   bob: { id: '00000000-0000-4000-8000-000000000b0b', password: 'bob-dev-pw' },
   carol: { id: '00000000-0000-4000-8000-0000000ca201', password: 'carol-dev-pw' },
+  dave: { id: '00000000-0000-4000-8000-00000000da4e', password: 'dave-dev-pw' },
 } as const;
 export type DemoUser = keyof typeof DEMO_USERS;
 

@@ -20,6 +20,7 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
   [AuthErrorCode.InvalidToken, 401, 'Invalid token', INVALID],
   [AuthErrorCode.Inactive, 401, 'Token is no longer active', INVALID],
   [AuthErrorCode.InsufficientRoles, 403, 'Insufficient permissions', 'insufficient_scope'],
+  [AuthErrorCode.NotOwner, 403, 'Only the owner may do this', 'insufficient_scope'],
   [AuthErrorCode.KeysUnavailable, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.IssuerMismatch, 503, 'Token verification unavailable', undefined],
   [

@@ -41,6 +41,13 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         : 'Insufficient permissions';
       return { status: HttpStatus.FORBIDDEN, message, bearerError: 'insufficient_scope' };
     }
+    case AuthErrorCode.NotOwner: {
+      const roles = error.details.ownerBypassRoles ?? [];
+      const message = roles.length
+        ? `Only the owner or a holder of ${roles.join(' or ')} may do this`
+        : 'Only the owner may do this';
+      return { status: HttpStatus.FORBIDDEN, message, bearerError: 'insufficient_scope' };
+    }
     case AuthErrorCode.KeysUnavailable:
     case AuthErrorCode.IssuerMismatch:
       return {

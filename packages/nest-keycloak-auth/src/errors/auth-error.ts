@@ -24,6 +24,8 @@ export const AuthErrorCode = {
   /** Keycloak was reached and refused this API's client id or secret (a configuration fault). */
   ClientCredentialsRefused: 'ERR_AUTH_CLIENT_CREDENTIALS_REFUSED',
   InsufficientRoles: 'ERR_AUTH_INSUFFICIENT_ROLES',
+  /** `@OwnerOrRole`: the caller neither owns the resource nor holds a role that overrides it. */
+  NotOwner: 'ERR_AUTH_NOT_OWNER',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */
@@ -33,6 +35,8 @@ export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 export interface AuthErrorDetails {
   /** Roles the caller lacks (InsufficientRoles from `@Roles`). */
   missingRoles?: readonly string[];
+  /** Roles that would have let a non-owner through (NotOwner). */
+  ownerBypassRoles?: readonly string[];
   /** Seconds after which a retry may succeed (KeysUnavailable, IssuerMismatch). */
   retryAfterSeconds?: number;
   /** `kid` of the token's header, when known: useful in logs during key rotation. */

@@ -3,6 +3,7 @@ import { ROLES_ANY_KEY } from '../decorators/any-role.decorator.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
 import { REQUIRE_ACTIVE_TOKEN_KEY } from '../decorators/require-active-token.decorator.js';
 import { ROLES_ALL_KEY } from '../decorators/roles.decorator.js';
+import { OWNER_RULE_KEY, type OwnerRule } from '../decorators/owner-or-role.decorator.js';
 
 /** A handler or a controller class, as the Reflector takes it. */
 export type MetadataTarget = Parameters<Reflector['get']>[1];
@@ -17,6 +18,8 @@ export interface RouteAuth {
   readonly anyRoles?: readonly string[];
   /** `@RequireActiveToken`: ask Keycloak's introspection endpoint. */
   readonly introspected: boolean;
+  /** `@OwnerOrRole`: the owner of the addressed resource, or a holder of one of its roles. */
+  readonly owner?: OwnerRule;
 }
 
 /**
@@ -50,6 +53,7 @@ export function readRouteAuth(
     anyRoles: handlerRoles ? handlerAny : own<string[]>(ROLES_ANY_KEY, controller),
     introspected:
       (handlerIntrospect ?? own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, controller)) === true,
+    owner: own<OwnerRule>(OWNER_RULE_KEY, handler) ?? own<OwnerRule>(OWNER_RULE_KEY, controller),
   };
 }
 

@@ -1,48 +1,114 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
-import type { OpenAPIObject, OperationObject, PathItemObject } from '@nestjs/swagger';
+import type {
+  OpenAPIObject,
+  OperationObject,
+  PathItemObject,
+  ReferenceObject,
+} from '@nestjs/swagger';
 import { readRouteAuth, type RouteAuth } from '../metadata/route-auth.js';
+import {
+  addErrorResponse,
+  DEFAULT_ERROR_SCHEMA,
+  ensureErrorSchema,
+  RETRY_AFTER,
+  WWW_AUTHENTICATE,
+} from './error-responses.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** Options of {@link documentAuth}. */
+export interface DocumentAuthOptions {
+  /** Security schemes a protected operation accepts, any one of them. @default ['bearer'] */
+  securitySchemes?: readonly string[];
+  /**
+   * Component schema of error bodies. The library defines `{statusCode, message, error}` under
+   * this name unless the document already has a schema of that name. @default 'ApiError'
+   */
+  errorSchema?: string;
+}
 
 /**
  * Marks each operation of an OpenAPI document with the access rules the guards enforce,
  * read by the same function the guards use: protected operations get the security schemes and
- * their 401/403 responses; `@Public()` ones get no lock. Docs cannot drift from the guards.
- * Operation ids must be Nest's default `<Controller>_<method>`.
+ * the 400/401/403/502/503 answers the auth layer can give, with their error body and
+ * `WWW-Authenticate`/`Retry-After` headers; `@Public()` ones get `security: []` (no lock).
+ * Docs cannot drift from the guards. Operation ids must be Nest's default
+ * `<Controller>_<method>`. A string array as third argument is taken as `securitySchemes`.
  */
 export function documentAuth(
   app: INestApplication,
   document: OpenAPIObject,
-  securitySchemes: readonly string[] = ['bearer'],
+  options: readonly string[] | DocumentAuthOptions = {},
 ): OpenAPIObject {
+  const settings: DocumentAuthOptions = isSchemeList(options)
+    ? { securitySchemes: options }
+    : options;
+  const { securitySchemes = ['bearer'], errorSchema = DEFAULT_ERROR_SCHEMA } = settings;
   const routes = collectRoutes(app);
+  let body: ReferenceObject | undefined;
   for (const item of Object.values<PathItemObject>(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
       const auth = operation?.operationId ? routes.get(operation.operationId) : undefined;
-      if (operation && auth) describeOperation(operation, auth, securitySchemes);
+      if (!operation || !auth) continue;
+      if (auth.isPublic) {
+        operation.security = [];
+        continue;
+      }
+      body ??= ensureErrorSchema(document, errorSchema);
+      describeProtected(operation, auth, securitySchemes, body);
     }
   }
   return document;
 }
 
-function describeOperation(op: OperationObject, auth: RouteAuth, schemes: readonly string[]) {
-  if (auth.isPublic) {
-    delete op.security;
-    return;
-  }
+function isSchemeList(
+  options: readonly string[] | DocumentAuthOptions,
+): options is readonly string[] {
+  return Array.isArray(options);
+}
+
+function describeProtected(
+  op: OperationObject,
+  auth: RouteAuth,
+  schemes: readonly string[],
+  body: ReferenceObject,
+): void {
   op.security = schemes.map((scheme) => ({ [scheme]: [] }));
-  op.responses['401'] ??= { description: 'Missing, invalid or expired bearer token' };
-  if (auth.allRoles) {
-    op.responses['403'] ??= { description: `Requires every role of: ${auth.allRoles.join(', ')}` };
-  } else if (auth.anyRoles) {
-    op.responses['403'] ??= { description: `Requires one role of: ${auth.anyRoles.join(', ')}` };
-  }
+  const challenge = { 'WWW-Authenticate': WWW_AUTHENTICATE };
+  // Optional on 400: a malformed URL or body is a 400 too, from the app, without a challenge.
+  const maybeChallenge = { 'WWW-Authenticate': { ...WWW_AUTHENTICATE, required: false } };
+  addErrorResponse(op, 400, 'Bad request, e.g. a bearer token sent twice', body, maybeChallenge);
+  addErrorResponse(op, 401, 'Missing, invalid, expired or revoked bearer token', body, challenge);
+  const refusal = forbiddenWhen(auth);
+  if (refusal) addErrorResponse(op, 403, refusal, body, challenge);
   if (auth.introspected) {
-    op.responses['502'] ??= { description: 'Keycloak introspection endpoint unreachable' };
+    addErrorResponse(op, 502, 'Keycloak introspection endpoint unreachable or refusing', body);
   }
-  op.responses['503'] ??= { description: 'Signing keys unavailable (Keycloak unreachable)' };
+  addErrorResponse(
+    op,
+    503,
+    'Token verification unavailable: signing keys cannot be fetched',
+    body,
+    {
+      'Retry-After': RETRY_AFTER,
+    },
+  );
+}
+
+/** Why the route can answer 403, or undefined when any valid token passes. */
+function forbiddenWhen(auth: RouteAuth): string | undefined {
+  const reasons: string[] = [];
+  if (auth.allRoles) reasons.push(`Requires every role of: ${auth.allRoles.join(', ')}`);
+  if (auth.anyRoles) reasons.push(`Requires one role of: ${auth.anyRoles.join(', ')}`);
+  if (auth.owner) {
+    const bypass = auth.owner.roles.length
+      ? `, or one role of: ${auth.owner.roles.join(', ')}`
+      : '';
+    reasons.push(`Requires owning the resource${bypass}`);
+  }
+  return reasons.length > 0 ? reasons.join('. ') : undefined;
 }
 
 /** Auth metadata of every controller method, keyed by Nest's default operation id. */

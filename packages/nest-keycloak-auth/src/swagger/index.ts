@@ -1,5 +1,11 @@
 // `nest-keycloak-auth/swagger`: OpenAPI marking and Swagger UI sign-in (needs @nestjs/swagger).
-export { documentAuth } from './document-auth.js';
+export { documentAuth, type DocumentAuthOptions } from './document-auth.js';
+export {
+  AUTH_ERROR_BODY,
+  DEFAULT_ERROR_SCHEMA,
+  RETRY_AFTER,
+  WWW_AUTHENTICATE,
+} from './error-responses.js';
 export {
   OAUTH2_SCHEME,
   oauth2Scheme,

@@ -13,16 +13,23 @@ export interface StandInUser {
 }
 
 /** Names of the built-in demo users. */
-export type DemoUsername = 'alice' | 'bob' | 'carol';
+export type DemoUsername = 'alice' | 'bob' | 'carol' | 'dave';
 
 /** Fixed subject (user id) of the client's service account. */
 export const SERVICE_ACCOUNT_ID = '0f6c1b3e-5a0d-4c36-9d7e-2b8a4f1c7e90';
 
-/** Demo users: alice is api-admin, bob api-read, carol has no client role. */
+/**
+ * Demo users: alice is api-admin, bob api-read, carol has no client role, dave api-read and
+ * api-write.
+ */
 export const DEMO_USERS: readonly StandInUser[] = [
   demoUser('alice', 'Alice', 'Anderson', '5d1a0c8e-1f2b-4c3d-8e4f-a1b2c3d4e5f6', ['api-admin']),
   demoUser('bob', 'Bob', 'Brown', '6e2b1d9f-2a3c-4d4e-9f5a-b2c3d4e5f6a7', ['api-read']),
   demoUser('carol', 'Carol', 'Clark', '7f3c2e0a-3b4d-4e5f-8a6b-c3d4e5f6a7b8', []),
+  demoUser('dave', 'Dave', 'Davis', '803d3f1b-4c5e-4f6a-9b7c-d4e5f6a7b8c9', [
+    'api-read',
+    'api-write',
+  ]),
 ];
 
 /** Fresh, mutable copies of the demo users. */

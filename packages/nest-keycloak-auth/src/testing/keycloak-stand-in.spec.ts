@@ -76,14 +76,20 @@ describe('KeycloakStandIn', () => {
       'api-read',
     ]);
     expect(decodeJwt(await kc.tokenFor('carol')).resource_access).not.toHaveProperty('nest-api');
+    expect(decodeJwt(await kc.tokenFor('dave'))).toMatchObject({
+      sub: '803d3f1b-4c5e-4f6a-9b7c-d4e5f6a7b8c9',
+      preferred_username: 'dave',
+      email: 'dave@example.com',
+      resource_access: { 'nest-api': { roles: ['api-read', 'api-write'] } },
+    });
     expect(kc.requests.jwks).toBe(1);
   });
 
   it('honours mint overrides and builds ID and refresh tokens', async () => {
-    const token = await kc.mintAccessToken({ username: 'dave', omit: ['exp'], kid: 'nope' });
+    const token = await kc.mintAccessToken({ username: 'erin', omit: ['exp'], kid: 'nope' });
     expect(decodeProtectedHeader(token).kid).toBe('nope');
     expect(decodeJwt(token)).not.toHaveProperty('exp');
-    expect(decodeJwt(token).preferred_username).toBe('dave');
+    expect(decodeJwt(token).preferred_username).toBe('erin');
     const id = decodeJwt(await kc.mintIdToken({ azp: 'spa' }));
     expect(id).toMatchObject({ typ: 'ID', aud: 'spa', azp: 'spa' });
     expect(decodeJwt(await kc.mintRefreshToken()).typ).toBe('Refresh');
@@ -156,7 +162,8 @@ describe('KeycloakStandIn', () => {
     expect(page).toEqual([
       expect.objectContaining({ username: 'bob', email: 'bob@example.com', enabled: true }),
     ]);
-    expect(((await (await fetch(users, auth)).json()) as object[]).length).toBe(3);
+    const all = (await (await fetch(users, auth)).json()) as Array<{ username: string }>;
+    expect(all.map((user) => user.username)).toEqual(['alice', 'bob', 'carol', 'dave']);
     expect(kc.requests.adminUsers).toBe(4);
   });
 

@@ -29,7 +29,7 @@ export interface StandInOptions {
   tokenExpiresIn?: number;
   /** resource_access[clientId].roles of the service account (default none: entry omitted). */
   serviceAccountRoles?: string[];
-  /** Realm users (default alice, bob, carol). */
+  /** Realm users (default alice, bob, carol, dave). */
   users?: StandInUser[];
 }
 
@@ -194,7 +194,10 @@ export class KeycloakStandIn {
     return this.tokens.mint('refresh', options);
   }
 
-  /** Access token of a demo user: alice is api-admin, bob api-read, carol has no client role. */
+  /**
+   * Access token of a demo user: alice is api-admin, bob api-read, carol has no client role,
+   * dave api-read and api-write.
+   */
   tokenFor(username: DemoUsername, options: Omit<MintOptions, 'username'> = {}): Promise<string> {
     return this.tokens.mint('access', { ...options, username });
   }

@@ -1,0 +1,99 @@
+import { ArgumentsHost } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { sql } from 'drizzle-orm';
+import { DatabaseErrorFilter } from './database-error.filter.js';
+import {
+  classifyDatabaseError,
+  DatabaseConstraintError,
+  DatabaseUnavailableError,
+} from './database-errors.js';
+import { items } from './schema.js';
+import type { DatabaseService } from './database.service.js';
+import { inMemoryDatabase } from './testing.js';
+
+describe('classifyDatabaseError', () => {
+  it.each([
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    ],
+    ['an admin shutdown (57P01)', Object.assign(new Error('terminating'), { code: '57P01' })],
+    ['a statement timeout (57014)', Object.assign(new Error('canceling'), { code: '57014' })],
+    ['too many connections (53300)', Object.assign(new Error('too many'), { code: '53300' })],
+    ['the pool timing out', new Error('timeout exceeded when trying to connect')],
+    ['a dropped connection', new Error('Connection terminated unexpectedly')],
+    ['a closed PGlite', new Error('PGlite is closed')],
+    [
+      'one wrapped by Drizzle',
+      new Error('Failed query', { cause: Object.assign(new Error('x'), { code: '08006' }) }),
+    ],
+  ])('sorts %s as unavailable', (_label, error) => {
+    expect(classifyDatabaseError(error)).toBeInstanceOf(DatabaseUnavailableError);
+  });
+
+  it('sorts a syntax error (42601) as itself: a bug, answered 500', () => {
+    const bug = Object.assign(new Error('syntax error'), { code: '42601' });
+    expect(classifyDatabaseError(bug)).toBe(bug);
+  });
+
+  describe('on a real database', () => {
+    let database: DatabaseService;
+
+    beforeAll(async () => {
+      database = await inMemoryDatabase();
+    });
+
+    afterAll(async () => {
+      await database.onApplicationShutdown();
+    });
+
+    it('turns a check constraint violation into DatabaseConstraintError naming it', async () => {
+      const write = database.run((db) =>
+        db.insert(items).values({ name: 'x'.repeat(101), owner: 'someone' }),
+      );
+      await expect(write).rejects.toBeInstanceOf(DatabaseConstraintError);
+      await expect(write).rejects.toMatchObject({ constraint: 'items_name_length' });
+    });
+
+    it('leaves a broken query alone', async () => {
+      await expect(database.run((db) => db.execute(sql`selec 1`))).rejects.not.toBeInstanceOf(
+        DatabaseUnavailableError,
+      );
+    });
+  });
+});
+
+describe('DatabaseErrorFilter', () => {
+  function answer(exception: DatabaseUnavailableError | DatabaseConstraintError) {
+    const calls: { headers: Record<string, string>; body?: unknown; status?: number } = {
+      headers: {},
+    };
+    const adapter = {
+      setHeader: (_res: unknown, name: string, value: string) => (calls.headers[name] = value),
+      reply: (_res: unknown, body: unknown, status: number) =>
+        Object.assign(calls, { body, status }),
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => ({}) }) } as unknown as ArgumentsHost;
+    new DatabaseErrorFilter({ httpAdapter: adapter } as unknown as HttpAdapterHost).catch(
+      exception,
+      host,
+    );
+    return calls;
+  }
+
+  it('answers unavailable with 503, Retry-After and a fixed message', () => {
+    expect(answer(new DatabaseUnavailableError('ECONNREFUSED 10.0.0.5:5432'))).toEqual({
+      headers: { 'Retry-After': '5' },
+      status: 503,
+      body: { statusCode: 503, message: 'Database unavailable', error: 'Service Unavailable' },
+    });
+  });
+
+  it('answers a constraint violation with 409, without the constraint name', () => {
+    expect(answer(new DatabaseConstraintError('items_name_length'))).toEqual({
+      headers: {},
+      status: 409,
+      body: { statusCode: 409, message: 'Conflicts with stored data', error: 'Conflict' },
+    });
+  });
+});

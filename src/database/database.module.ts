@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { appConfig, type AppConfig } from '../config/app.config.js';
+import { openDatabase } from './database-connection.js';
+import { DatabaseErrorFilter } from './database-error.filter.js';
+import { DATABASE_CONNECTION, DatabaseService } from './database.service.js';
+
+/**
+ * The database handle for every feature module: PostgreSQL when `DATABASE_URL` is set, the
+ * embedded PGlite database otherwise. Tests swap DATABASE_CONNECTION for a shared in-memory one.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DATABASE_CONNECTION,
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => openDatabase(config.database),
+    },
+    DatabaseService,
+    { provide: APP_FILTER, useClass: DatabaseErrorFilter },
+  ],
+  exports: [DatabaseService],
+})
+export class DatabaseModule {}

@@ -1,0 +1,27 @@
+import { items } from './schema.js';
+import { DEMO_ITEMS, seedDemoItems } from './seed.js';
+import type { DatabaseService } from './database.service.js';
+import { inMemoryDatabase } from './testing.js';
+
+describe('seedDemoItems', () => {
+  let database: DatabaseService;
+
+  beforeAll(async () => {
+    database = await inMemoryDatabase();
+  });
+
+  afterAll(async () => {
+    await database.onApplicationShutdown();
+  });
+
+  it('adds the demo items once: a second run adds nothing', async () => {
+    expect(await database.run(seedDemoItems)).toBe(DEMO_ITEMS.length);
+    expect(await database.run(seedDemoItems)).toBe(0);
+    const rows = await database.run((db) => db.select().from(items));
+    expect(rows.map(({ name, owner }) => ({ name, owner }))).toEqual(DEMO_ITEMS);
+  });
+
+  it("gives both alice and dave items, so dave can rename his own and not alice's", () => {
+    expect(new Set(DEMO_ITEMS.map((item) => item.owner)).size).toBe(2);
+  });
+});

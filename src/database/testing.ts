@@ -1,0 +1,10 @@
+import { openDatabase } from './database-connection.js';
+import { DatabaseService } from './database.service.js';
+
+/** A migrated in-memory PGlite database behind a DatabaseService, for unit specs. */
+export async function inMemoryDatabase(): Promise<DatabaseService> {
+  const connection = await openDatabase({ kind: 'pglite', dataDir: 'memory://', timeoutMs: 5000 });
+  const database = new DatabaseService(connection);
+  await database.onApplicationBootstrap();
+  return database;
+}
