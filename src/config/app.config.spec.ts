@@ -22,7 +22,20 @@ describe('readAppConfig', () => {
       corsOrigins: ['http://localhost:3000', 'http://localhost:5173'],
       trustProxy: false,
       swaggerClientId: 'nest-api-web',
+      database: { kind: 'pglite', dataDir: '.data/pglite', timeoutMs: 5000 },
     });
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set, and refuses another scheme', () => {
+    expect(readAppConfig({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db:5432/x',
+      poolMax: 10,
+      timeoutMs: 5000,
+    });
+    expect(() => readAppConfig({ DATABASE_URL: 'mysql://db/x' })).toThrow(
+      'DATABASE_URL must be a postgres:// or postgresql:// URL',
+    );
   });
 
   it('treats empty variables as unset', () => {
