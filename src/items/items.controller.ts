@@ -16,11 +16,9 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import {
@@ -39,6 +37,7 @@ import { ItemId } from './item-id.decorator.js';
 import { ItemOwner } from './item-owner.lookup.js';
 import { Item } from './item.entity.js';
 import { ItemsService } from './items.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 const ID_PARAM = {
   name: 'id',
@@ -66,6 +65,7 @@ export class ItemsController {
 
   @Get()
   @ApiOperation({ summary: 'List items, oldest first, a page at a time' })
+  @ApiErrors(400, { status: 503, description: 'Database unavailable', retryAfter: true })
   @ApiOkResponse({
     type: [Item],
     headers: {
@@ -94,7 +94,11 @@ export class ItemsController {
   @Get(':id')
   @ApiOperation({ summary: 'Get one item' })
   @ApiOkResponse({ type: Item, headers: ETAG })
-  @ApiNotFoundResponse({ description: 'Unknown id' })
+  @ApiErrors(
+    400,
+    { status: 404, description: 'Unknown id' },
+    { status: 503, description: 'Database unavailable', retryAfter: true },
+  )
   @ApiParam(ID_PARAM)
   async findOne(
     @ItemId() id: number,
@@ -109,6 +113,7 @@ export class ItemsController {
   @AnyRole('api-write', 'api-admin')
   @ApiOperation({ summary: 'Create an item owned by the caller' })
   @ApiCreatedResponse({ type: Item })
+  @ApiErrors(400, 409, { status: 503, description: 'Database unavailable', retryAfter: true })
   create(@Body() dto: CreateItemDto, @CurrentUser() user: AuthPrincipal): Promise<Item> {
     return this.items.create(dto.name, user.sub);
   }
@@ -118,8 +123,13 @@ export class ItemsController {
   @OwnerOrRole(ItemOwner, 'api-admin')
   @ApiOperation({ summary: "Rename an item: the owner's (with api-write) or any api-admin's" })
   @ApiOkResponse({ type: Item, headers: ETAG })
-  @ApiNotFoundResponse({ description: 'Unknown id' })
-  @ApiPreconditionFailedResponse({ description: 'If-Match names a version the item no longer has' })
+  @ApiErrors(
+    400,
+    { status: 404, description: 'Unknown id' },
+    409,
+    { status: 412, description: 'If-Match names a version the item no longer has' },
+    { status: 503, description: 'Database unavailable', retryAfter: true },
+  )
   @ApiHeader({
     name: 'If-Match',
     required: false,
@@ -143,7 +153,11 @@ export class ItemsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an item (api-admin, token checked live with Keycloak)' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse({ description: 'Unknown id' })
+  @ApiErrors(
+    400,
+    { status: 404, description: 'Unknown id' },
+    { status: 503, description: 'Database unavailable', retryAfter: true },
+  )
   @ApiParam(ID_PARAM)
   remove(@ItemId() id: number): Promise<void> {
     return this.items.remove(id);
