@@ -75,6 +75,7 @@ describe.each(ADAPTERS)('signing key rotation (real Keycloak) on %s', (adapter) 
     await call(app, 'GET', '/health/ready').expect(200, {
       status: 'ready',
       keys: published.length,
+      database: 'up',
     });
   });
 
