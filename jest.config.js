@@ -5,6 +5,9 @@
  */
 export default {
   testEnvironment: 'node',
+  // Also the limit of each beforeAll: an app starts with its own database (PGlite in memory,
+  // 1-4 s of WebAssembly), and the machines running the suites are shared.
+  testTimeout: 30_000,
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],

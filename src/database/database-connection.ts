@@ -98,7 +98,9 @@ async function openPglite(dataDir: string): Promise<DatabaseConnection> {
   }
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir: path, postgresqlconf: PGLITE_SETTINGS });
+    client = inMemory
+      ? await createInMemory()
+      : await PGlite.create({ dataDir: path, postgresqlconf: PGLITE_SETTINGS });
   } catch (error) {
     await unlock();
     throw error;
@@ -121,4 +123,27 @@ async function openPglite(dataDir: string): Promise<DatabaseConnection> {
       await unlock();
     },
   };
+}
+
+/** The empty cluster initdb leaves, as a tarball: see createInMemory(). */
+let emptyCluster: Promise<Blob> | undefined;
+
+/**
+ * An empty in-memory database. initdb, which PGlite runs in WebAssembly, takes about 3 s;
+ * loading a copy of its result takes about 1 s. A process that opens several memory://
+ * databases (a test run opens one per app) pays initdb once: the first database is dumped,
+ * while still empty, as the template of the next ones.
+ */
+async function createInMemory(): Promise<PGlite> {
+  if (emptyCluster) {
+    const loadDataDir = await emptyCluster.catch(() => undefined);
+    if (loadDataDir) return PGlite.create({ loadDataDir, postgresqlconf: PGLITE_SETTINGS });
+  }
+  const client = await PGlite.create({ postgresqlconf: PGLITE_SETTINGS });
+  const dump = client.dumpDataDir('none');
+  emptyCluster = dump;
+  // Before the caller's first statement: the template must be empty. A failed dump only
+  // means the next database runs initdb too.
+  await dump.catch(() => (emptyCluster === dump ? (emptyCluster = undefined) : undefined));
+  return client;
 }
