@@ -1,6 +1,9 @@
 // The example SPA: sign in on Keycloak (authorization code + PKCE, public client: no secret),
-// then call the API with the access token. Settings come from the server's /config.json.
-import { UserManager } from '/vendor/oidc-client-ts.js';
+// then call the API with the access token, through a client typed by the API's own contract:
+// openapi-fetch with the types openapi-typescript generates from openapi.json (./api.d.ts).
+// Settings come from the server's /config.json. `npm run lint` type-checks this file.
+import { UserManager } from 'oidc-client-ts';
+import createClient from 'openapi-fetch';
 
 /** What each refusal of the API means to the person in front of the page. */
 const EXPLANATIONS = {
@@ -8,51 +11,89 @@ const EXPLANATIONS = {
   401: 'You are not signed in, or your session has expired. Please sign in again.',
   403: 'You are signed in, but your account is not allowed to do this.',
   404: 'That item does not exist (any more).',
+  409: 'That conflicts with what the API has stored.',
   502: 'The API could not ask Keycloak whether your session is still valid. Try again shortly.',
-  503: 'The API cannot verify tokens right now (Keycloak unreachable). Try again shortly.',
+  503: 'The API or one of its services is unavailable right now. Try again shortly.',
 };
 
-/** An answer of the API other than 2xx, with its `{ statusCode, message, error }` body. */
+/** @typedef {import('./api.js').components['schemas']['ApiError']} ApiErrorBody */
+
+/** An answer of the API other than 2xx, with its documented `ApiError` body. */
 class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {Partial<ApiErrorBody> | undefined} body
+   */
   constructor(status, body) {
     const detail = Array.isArray(body?.message) ? body.message.join('; ') : body?.message;
-    const explanation = EXPLANATIONS[status] ?? 'The API answered with an error.';
+    const explanation = EXPLANATIONS[/** @type {keyof EXPLANATIONS} */ (status)];
     super(
-      `${status} ${body?.error ?? 'Error'}: ${explanation}` + (detail ? ` (API: ${detail})` : ''),
+      `${status} ${body?.error ?? 'Error'}: ${explanation ?? 'The API answered with an error.'}` +
+        (detail ? ` (API: ${detail})` : ''),
     );
     this.status = status;
   }
 }
 
-const $ = (id) => document.getElementById(id);
-let config;
-let users;
+/** @typedef {import('./api.js').components['schemas']['Item']} Item */
 
-/** Calls the API with the signed-in user's access token; throws ApiError or a readable Error. */
-async function api(path, { method = 'GET', body } = {}) {
-  const user = await users.getUser();
-  const headers = {};
-  if (user) headers.authorization = `Bearer ${user.access_token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let response;
+/**
+ * The page's element with this id (index.html has every one this file asks for).
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** The item name field. */
+const nameField = () => /** @type {HTMLInputElement} */ ($('name'));
+/** @type {{ apiUrl: string, keycloakUrl: string, realm: string, clientId: string }} */
+let config;
+/** @type {UserManager} */
+let users;
+/** @type {import('openapi-fetch').Client<import('./api.js').paths>} */
+let api;
+
+/** Creates the typed client; every request carries the signed-in user's access token. */
+function createApi() {
+  const client = createClient({ baseUrl: config.apiUrl });
+  client.use({
+    async onRequest({ request }) {
+      const user = await users.getUser();
+      if (user) request.headers.set('authorization', `Bearer ${user.access_token}`);
+      return request;
+    },
+  });
+  return client;
+}
+
+/**
+ * Awaits a call of the typed client: its data on 2xx, otherwise an ApiError with the documented
+ * error body, or a readable Error when the API cannot be reached.
+ * @template T
+ * @param {Promise<{ data?: T, error?: unknown, response: Response }>} call
+ * @returns {Promise<T>}
+ */
+async function answer(call) {
+  let result;
   try {
-    response = await fetch(`${config.apiUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    result = await call;
   } catch {
     // The browser hides the reason (network or CORS) from scripts; its console shows it.
     throw new Error(
       `Could not reach the API at ${config.apiUrl}. Is it running, and is ${location.origin} in its CORS_ORIGINS?`,
     );
   }
-  if (response.status === 204) return undefined;
-  const data = await response.json().catch(() => undefined);
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
+  if (!result.response.ok) {
+    throw new ApiError(
+      result.response.status,
+      /** @type {ApiErrorBody | undefined} */ (result.error),
+    );
+  }
+  return /** @type {T} */ (result.data);
 }
 
+/**
+ * @param {string} text
+ * @param {'error' | 'info'} kind
+ */
 function showMessage(text, kind = 'error') {
   const box = $('message');
   box.textContent = text;
@@ -64,7 +105,10 @@ function clearMessage() {
   $('message').hidden = true;
 }
 
-/** Runs an action and shows what went wrong instead of failing silently. */
+/**
+ * Runs an action and shows what went wrong instead of failing silently.
+ * @param {() => Promise<unknown>} action
+ */
 async function attempt(action) {
   try {
     await action();
@@ -82,6 +126,7 @@ function renderSignedOut() {
   $('signed-out').hidden = false;
 }
 
+/** @param {import('oidc-client-ts').User} user */
 async function renderSignedIn(user) {
   $('who').textContent = `Signed in as ${user.profile.preferred_username ?? user.profile.sub}`;
   $('sign-in').hidden = true;
@@ -89,7 +134,7 @@ async function renderSignedIn(user) {
   $('signed-out').hidden = true;
   $('signed-in').hidden = false;
   await attempt(async () => {
-    const me = await api('/me');
+    const me = await answer(api.GET('/me'));
     $('roles').textContent = `Roles for this API: ${me.clientRoles.join(', ') || 'none'}`;
   });
   await attempt(loadItems);
@@ -100,7 +145,7 @@ let listings = 0;
 
 async function loadItems() {
   const turn = ++listings;
-  const items = await api('/items');
+  const items = await answer(api.GET('/items'));
   const me = (await users.getUser())?.profile.sub;
   // Sign-in and a create can both be loading the list: only the newest answer is drawn, in one
   // step, so no row shows twice.
@@ -110,6 +155,10 @@ async function loadItems() {
   $('no-items').hidden = items.length > 0;
 }
 
+/**
+ * @param {Item} item
+ * @param {string | undefined} me the signed-in user's sub
+ */
 function itemRow(item, me) {
   const row = document.createElement('tr');
   row.dataset.id = String(item.id);
@@ -129,15 +178,17 @@ function itemRow(item, me) {
   return row;
 }
 
+/** @param {string} name */
 async function createItem(name) {
-  const item = await api('/items', { method: 'POST', body: { name } });
-  $('name').value = '';
+  const item = await answer(api.POST('/items', { body: { name } }));
+  nameField().value = '';
   await loadItems();
   showMessage(`Created item #${item.id} “${item.name}”.`, 'info');
 }
 
+/** @param {Item} item */
 async function deleteItem(item) {
-  await api(`/items/${item.id}`, { method: 'DELETE' });
+  await answer(api.DELETE('/items/{id}', { params: { path: { id: item.id } } }));
   await loadItems();
   showMessage(`Deleted item #${item.id} “${item.name}”.`, 'info');
 }
@@ -172,7 +223,7 @@ async function main() {
   $('create').addEventListener('submit', (event) => {
     event.preventDefault();
     clearMessage();
-    void attempt(() => createItem($('name').value));
+    void attempt(() => createItem(nameField().value));
   });
   try {
     config = await (await fetch('/config.json')).json();
@@ -184,6 +235,7 @@ async function main() {
       post_logout_redirect_uri: `${origin}/`,
       scope: 'openid', // PKCE (S256) is always on for the code flow in oidc-client-ts
     });
+    api = createApi();
     users.events.addSilentRenewError((error) => showMessage(`Session renewal failed: ${error}`));
     await attempt(completeRedirect);
     const user = await currentUser();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run example:spa`: serves the example single-page app, with no framework and no server
 // dependency: index.html, app.js, the settings below as /config.json, and the browser ES module
-// builds of oidc-client-ts and its one dependency (jwt-decode) from node_modules.
+// builds of oidc-client-ts (with its one dependency, jwt-decode) and openapi-fetch from
+// node_modules. api.d.ts holds types only: the browser never loads it.
 //
 // Environment (all optional):
 //   SPA_PORT           port on localhost                      default 5173
@@ -38,6 +39,7 @@ const files = new Map([
   ['/app.js', { path: here('./app.js'), type: JS }],
   ['/vendor/oidc-client-ts.js', { path: esmBuild('oidc-client-ts'), type: JS }],
   ['/vendor/jwt-decode.js', { path: esmBuild('jwt-decode'), type: JS }],
+  ['/vendor/openapi-fetch.js', { path: esmBuild('openapi-fetch'), type: JS }],
 ]);
 
 const headers = (type) => ({
