@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { ADAPTERS } from './support/adapters.js';
+import { freePort } from './support/child-app.js';
 import {
   APP_ROWS,
   BAD_TOKEN_ROWS,
+  DATABASE_DOWN_ROWS,
   ITEM_ROWS,
   KEYCLOAK_DOWN_ROWS,
   KNOWN_GAPS,
@@ -102,6 +104,44 @@ describe.each(ADAPTERS)('%s: answers keep the contract while Keycloak is down', 
         problems: [],
       },
     );
+  });
+});
+
+describe.each(ADAPTERS)('%s: answers keep the contract while the database is down', (adapter) => {
+  let keycloak: KeycloakStandIn;
+  let app: INestApplication;
+  let contract: OpenApiContract;
+  let tokens: Tokens;
+
+  beforeAll(async () => {
+    keycloak = await KeycloakStandIn.start();
+    tokens = await senderTokens(keycloak);
+    // A PostgreSQL that is not there: nothing listens on a port just found free.
+    const env = {
+      DATABASE_URL: `postgres://nobody:secret-pw@127.0.0.1:${await freePort()}/nothing`,
+      DATABASE_TIMEOUT_MS: '500',
+    };
+    app = await createTestApp(keycloak, { adapter, env });
+    const { body } = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    contract = new OpenApiContract(body as OpenApiDocument);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await keycloak.stop();
+  });
+
+  it.each(DATABASE_DOWN_ROWS)('$name', async (row) => {
+    const { url, answer } = await send(app, row, tokens);
+    expect({
+      status: answer.status,
+      retryAfter: answer.headers['retry-after'],
+      problems: contract.problems(row.method, url, answer),
+    }).toEqual({
+      status: row.status,
+      retryAfter: row.path === '/health/ready' ? undefined : '5',
+      problems: [],
+    });
   });
 });
 

@@ -160,6 +160,24 @@ export const ITEM_ROWS: ContractRow[] = [
     headers: { 'If-Match': 'three' },
   },
   {
+    name: 'PATCH /items/:new with the current If-Match → 200 (ETag)',
+    method: 'PATCH',
+    path: '/items/:new',
+    as: 'alice',
+    status: 200,
+    body: { name: 'renamed' },
+    headers: { 'If-Match': '"1"' },
+  },
+  {
+    name: 'PATCH /items/:new with If-Match: * → 200',
+    method: 'PATCH',
+    path: '/items/:new',
+    as: 'alice',
+    status: 200,
+    body: { name: 'renamed' },
+    headers: { 'If-Match': '*' },
+  },
+  {
     name: 'DELETE /items/:new while introspection fails → 502',
     method: 'DELETE',
     path: '/items/:new',
@@ -193,4 +211,33 @@ export const KEYCLOAK_DOWN_ROWS: ContractRow[] = [
     as: 'alice',
     status: 503,
   })),
+];
+
+/** Requests answered while the database cannot be reached (Keycloak up). */
+export const DATABASE_DOWN_ROWS: ContractRow[] = [
+  {
+    name: 'GET /health/ready while the database is down → 503',
+    method: 'GET',
+    path: '/health/ready',
+    as: 'anonymous',
+    status: 503,
+  },
+  ...(
+    [
+      ['GET', '/items', 'bob', undefined],
+      ['GET', '/items/1', 'bob', undefined],
+      ['POST', '/items', 'dave', { name: 'lost' }],
+      ['PATCH', '/items/1', 'alice', { name: 'lost' }],
+      ['DELETE', '/items/1', 'alice', undefined],
+    ] as const
+  ).map(
+    ([method, path, as, body]): ContractRow => ({
+      name: `${method} ${path} while the database is down → 503 (Retry-After)`,
+      method,
+      path,
+      as,
+      status: 503,
+      body,
+    }),
+  ),
 ];
