@@ -230,14 +230,12 @@ export const DATABASE_DOWN_ROWS: ContractRow[] = [
       ['PATCH', '/items/1', 'alice', { name: 'lost' }],
       ['DELETE', '/items/1', 'alice', undefined],
     ] as const
-  ).map(
-    ([method, path, as, body]): ContractRow => ({
-      name: `${method} ${path} while the database is down → 503 (Retry-After)`,
-      method,
-      path,
-      as,
-      status: 503,
-      body,
-    }),
-  ),
+  ).map(([method, path, as, body]): ContractRow => ({
+    name: `${method} ${path} while the database is down → 503 (Retry-After)`,
+    method,
+    path,
+    as,
+    status: 503,
+    body,
+  })),
 ];
