@@ -5,7 +5,7 @@ import { seedDemoItems } from './seed.js';
 
 /**
  * `npm run db:migrate` applies the migrations; `npm run db:seed` applies them and adds the demo
- * items (idempotent). Same settings as the app: the environment, then .env.
+ * items to a database that holds none (idempotent). Same settings as the app: the environment, then .env.
  */
 async function main(command: string | undefined): Promise<void> {
   if (command !== 'migrate' && command !== 'seed') {
@@ -18,7 +18,8 @@ async function main(command: string | undefined): Promise<void> {
     process.stdout.write(`Migrations applied (${connection.description})\n`);
     if (command === 'seed') {
       const added = await seedDemoItems(connection.db);
-      process.stdout.write(`Demo items: ${added} added (${connection.description})\n`);
+      const outcome = added > 0 ? `${added} added` : 'none added, the database holds items already';
+      process.stdout.write(`Demo items: ${outcome} (${connection.description})\n`);
     }
   } finally {
     await connection.close();

@@ -21,6 +21,13 @@ describe('seedDemoItems', () => {
     expect(rows.map(({ name, owner }) => ({ name, owner }))).toEqual(DEMO_ITEMS);
   });
 
+  it('adds nothing to a database that holds items, even after the demo ones were renamed', async () => {
+    await database.run((db) => db.update(items).set({ name: 'renamed' }));
+    expect(await database.run(seedDemoItems)).toBe(0);
+    const names = await database.run((db) => db.select({ name: items.name }).from(items));
+    expect(names.map(({ name }) => name)).toEqual(DEMO_ITEMS.map(() => 'renamed'));
+  });
+
   it("gives both alice and dave items, so dave can rename his own and not alice's", () => {
     expect(new Set(DEMO_ITEMS.map((item) => item.owner)).size).toBe(2);
   });

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from './database-connection.js';
 import { items } from './schema.js';
 
@@ -14,18 +14,23 @@ export const DEMO_ITEMS: ReadonlyArray<{ name: string; owner: string }> = [
   { name: 'Green lamp', owner: DAVE },
 ];
 
-/** Adds each demo item its owner does not have yet: running it twice adds nothing. Returns the count added. */
+/** Seeds take turns (replicas of the docker compose stack may start together). */
+const SEED_LOCK = 0x73656564; // "seed"
+
+/**
+ * Adds the demo items to a database that holds no item at all, and does nothing otherwise: a
+ * restart keeps what users renamed or deleted, and running it twice adds nothing. Returns the
+ * count added.
+ */
 export async function seedDemoItems(db: Db): Promise<number> {
-  let added = 0;
-  for (const item of DEMO_ITEMS) {
-    const present = await db
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEED_LOCK})`);
+    const any = await tx
       .select({ one: sql`1` })
       .from(items)
-      .where(and(eq(items.owner, item.owner), eq(items.name, item.name)))
       .limit(1);
-    if (present.length > 0) continue;
-    await db.insert(items).values(item);
-    added++;
-  }
-  return added;
+    if (any.length > 0) return 0;
+    await tx.insert(items).values([...DEMO_ITEMS]);
+    return DEMO_ITEMS.length;
+  });
 }
