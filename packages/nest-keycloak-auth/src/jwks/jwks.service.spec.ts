@@ -130,13 +130,45 @@ describe('JwksService', () => {
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({
       code: AuthErrorCode.KeysUnavailable,
-      details: { kid: 'k2', retryAfterSeconds: 30 },
+      details: { kid: 'k2', retryAfterSeconds: 1 },
     });
-    jwks.clock += 10_000;
+    jwks.clock += 500;
     expect(await jwks.getKey(header('k2'), TOKEN).catch((e: unknown) => e)).toMatchObject({
-      details: { retryAfterSeconds: 20 },
+      details: { retryAfterSeconds: 1 },
     });
     expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('retries a failed fetch after 1, 2, 4 then every 8 s, so a new kid is served soon after Keycloak returns', async () => {
+    down = true;
+    jwks.clock += COOLDOWN_MS;
+    const fetchesAt: number[] = [];
+    const start = jwks.clock;
+    // A flood of requests for k2 (rotated in during the outage), one every 100 ms for a minute.
+    for (let t = 0; t < 60_000; t += 100) {
+      jwks.clock = start + t;
+      const before = get.mock.calls.length;
+      expect(await codeOf('k2')).toBe(AuthErrorCode.KeysUnavailable);
+      if (get.mock.calls.length > before) fetchesAt.push(t);
+    }
+    expect(fetchesAt).toEqual([0, 1000, 3000, 7000, 15000, 23000, 31000, 39000, 47000, 55000]);
+
+    // Keycloak is back, serving k2: the next step (63 s) fetches it.
+    down = false;
+    served = [k1, k2];
+    jwks.clock = start + 62_900;
+    expect(await codeOf('k2')).toBe(AuthErrorCode.KeysUnavailable);
+    jwks.clock = start + 63_000;
+    expect(await codeOf('k2')).toBe('key');
+
+    // After a success the cooldown applies again to unknown kids: no fetch 8 s later, one at 30 s.
+    const fetches = get.mock.calls.length;
+    jwks.clock = start + 63_000 + 8_000;
+    expect(await codeOf('random')).toBe(AuthErrorCode.UnknownKey);
+    expect(get.mock.calls.length).toBe(fetches);
+    jwks.clock = start + 63_000 + COOLDOWN_MS;
+    expect(await codeOf('random')).toBe(AuthErrorCode.UnknownKey);
+    expect(get.mock.calls.length).toBe(fetches + 1);
   });
 
   it('recovers when Keycloak comes back after a failed warm-up', async () => {

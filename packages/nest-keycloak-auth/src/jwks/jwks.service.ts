@@ -17,11 +17,17 @@ import { KeySource, type KeySourceStatus } from './key-source.js';
 
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
 
+/** After a failed fetch, the next one an unknown kid may start waits 1 s, then 2, 4, up to 8 s. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 8_000;
+
 /**
  * The realm's JWKS, fetched through HttpService and kept in memory. An unknown `kid` triggers
- * at most one fetch per cooldown window, shared by concurrent callers. A failed fetch never
- * drops the last good key set: while Keycloak is down, tokens signed by cached keys still
- * verify, and only tokens whose key we lack are answered "unavailable" (503).
+ * at most one fetch per cooldown window, shared by concurrent callers. After a failed fetch
+ * the window is a short backoff instead (1 s doubling to 8 s, never above the cooldown), so a
+ * key rotated in during an outage is served within seconds of Keycloak's return. A failed
+ * fetch never drops the last good key set: while Keycloak is down, tokens signed by cached keys
+ * still verify, and only tokens whose key we lack are answered "unavailable" (503).
  */
 @Injectable()
 export class JwksService extends KeySource implements OnApplicationBootstrap {
@@ -33,6 +39,8 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
   /** When an unknown kid last triggered a fetch: the cooldown window starts there. */
   private missFetchAt = Number.NEGATIVE_INFINITY;
   private lastFetchFailed = false;
+  /** Fetches failed in a row: sets the backoff of the next miss-triggered fetch. */
+  private failuresInARow = 0;
   private inflight?: Promise<void>;
   private readonly removedListeners: Array<(kids: readonly string[]) => void> = [];
 
@@ -59,7 +67,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
     // them is still fetched at once. Misses do, so a flood of random kids costs one fetch.
     if (this.inflight) {
       await this.inflight;
-    } else if (this.now() - this.missFetchAt >= this.settings.jwksCooldownMs) {
+    } else if (this.now() - this.missFetchAt >= this.missWindowMs()) {
       this.missFetchAt = this.now();
       await this.refresh();
     }
@@ -86,6 +94,18 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
   /** Clock, overridable in tests. */
   protected now(): number {
     return Date.now();
+  }
+
+  /**
+   * How long after a miss-triggered fetch the next may start: the cooldown after a success;
+   * after failures a backoff, so that a flood of unknown kids during an outage still costs one
+   * fetch per step while recovery takes seconds, not a whole cooldown.
+   */
+  private missWindowMs(): number {
+    const { jwksCooldownMs } = this.settings;
+    if (this.failuresInARow === 0) return jwksCooldownMs;
+    const backoff = RETRY_FIRST_MS * 2 ** Math.min(this.failuresInARow - 1, 10);
+    return Math.min(jwksCooldownMs, backoff, RETRY_MAX_MS);
   }
 
   /** The matching cached key, or undefined when the cache has none for this header. */
@@ -130,6 +150,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
       this.install(parseJwks(response.data));
     } catch (error) {
       this.lastFetchFailed = true;
+      this.failuresInARow++;
       this.logger.warn(
         `JWKS fetch from ${url} failed (${describeHttpFailure(error)}); ` +
           `serving ${this.kids.length} cached key(s)`,
@@ -144,11 +165,12 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
     this.kids = kids;
     this.fetchedAt = this.now();
     this.lastFetchFailed = false;
+    this.failuresInARow = 0;
     if (removed.length > 0) this.removedListeners.forEach((listener) => listener(removed));
   }
 
   private unavailable(kid: string | undefined): AuthError {
-    const remainingMs = this.missFetchAt + this.settings.jwksCooldownMs - this.now();
+    const remainingMs = this.missFetchAt + this.missWindowMs() - this.now();
     return new AuthError(AuthErrorCode.KeysUnavailable, {
       kid,
       retryAfterSeconds: Math.max(1, Math.ceil(remainingMs / 1000)),
