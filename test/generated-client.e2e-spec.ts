@@ -22,7 +22,7 @@ describe.each(ADAPTERS)('%s: the generated client against the API', (adapter) =>
     keycloak = await KeycloakStandIn.start();
     app = await createTestApp(keycloak, { adapter });
     await app.listen(0, '127.0.0.1');
-    const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const baseUrl = await app.getUrl();
     for (const user of ['alice', 'bob', 'dave'] as const) {
       const token = await keycloak.tokenFor(user);
       clients[user] = createClient<paths>({

@@ -38,8 +38,7 @@ describe.each(ADAPTERS)('%s: answers keep the OpenAPI contract (Keycloak stand-i
     // No introspection cache: a row's introspection fault must meet a token not asked before.
     const env = { INTROSPECTION_CACHE_TTL_SECONDS: '0' };
     app = await createTestApp(keycloak, { adapter, env });
-    served = (await request(app.getHttpServer()).get('/docs-json').expect(200))
-      .body as OpenApiDocument;
+    served = await servedDocument(app);
     contract = new OpenApiContract(served);
     tokens = await senderTokens(keycloak);
     // GET /items/1 of the route table.
@@ -88,8 +87,7 @@ describe.each(ADAPTERS)('%s: answers keep the contract while Keycloak is down', 
     tokens = await senderTokens(keycloak);
     await keycloak.stop();
     app = await createTestApp(keycloak, { adapter, env: { JWKS_COOLDOWN_SECONDS: '0' } });
-    const { body } = await request(app.getHttpServer()).get('/docs-json').expect(200);
-    contract = new OpenApiContract(body as OpenApiDocument);
+    contract = new OpenApiContract(await servedDocument(app));
   });
 
   afterAll(async () => {
@@ -122,8 +120,7 @@ describe.each(ADAPTERS)('%s: answers keep the contract while the database is dow
       DATABASE_TIMEOUT_MS: '500',
     };
     app = await createTestApp(keycloak, { adapter, env });
-    const { body } = await request(app.getHttpServer()).get('/docs-json').expect(200);
-    contract = new OpenApiContract(body as OpenApiDocument);
+    contract = new OpenApiContract(await servedDocument(app));
   });
 
   afterAll(async () => {
@@ -144,6 +141,11 @@ describe.each(ADAPTERS)('%s: answers keep the contract while the database is dow
     });
   });
 });
+
+/** The OpenAPI document the app serves at /docs-json. */
+async function servedDocument(app: INestApplication): Promise<OpenApiDocument> {
+  return (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as OpenApiDocument;
+}
 
 /** The Keycloak origin of the OAuth2 URLs: the one part that differs per environment. */
 function withoutKeycloakOrigin(document: unknown): unknown {

@@ -5,7 +5,8 @@ import { seedDemoItems } from './seed.js';
 
 /**
  * `npm run db:migrate` applies the migrations; `npm run db:seed` applies them and adds the demo
- * items to a database that holds none (idempotent). Same settings as the app: the environment, then .env.
+ * items to a database that holds none (idempotent). Same settings as the app: the environment,
+ * then .env.
  */
 async function main(command: string | undefined): Promise<void> {
   if (command !== 'migrate' && command !== 'seed') {

@@ -144,6 +144,8 @@ async function createInMemory(): Promise<PGlite> {
   emptyCluster = dump;
   // Before the caller's first statement: the template must be empty. A failed dump only
   // means the next database runs initdb too.
-  await dump.catch(() => (emptyCluster === dump ? (emptyCluster = undefined) : undefined));
+  await dump.catch(() => {
+    if (emptyCluster === dump) emptyCluster = undefined;
+  });
   return client;
 }

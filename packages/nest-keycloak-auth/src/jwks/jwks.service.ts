@@ -38,8 +38,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
   private attemptedAt = Number.NEGATIVE_INFINITY;
   /** When an unknown kid last triggered a fetch: the cooldown window starts there. */
   private missFetchAt = Number.NEGATIVE_INFINITY;
-  private lastFetchFailed = false;
-  /** Fetches failed in a row: sets the backoff of the next miss-triggered fetch. */
+  /** Fetches failed in a row (0: the last one worked); sets the backoff of miss-triggered fetches. */
   private failuresInARow = 0;
   private inflight?: Promise<void>;
   private readonly removedListeners: Array<(kids: readonly string[]) => void> = [];
@@ -74,7 +73,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
 
     const key = await this.fromCache(header, token);
     if (key) return key;
-    if (this.lastFetchFailed || !this.keySet) throw this.unavailable(header.kid);
+    if (this.failuresInARow > 0 || !this.keySet) throw this.unavailable(header.kid);
     throw new AuthError(AuthErrorCode.UnknownKey, { kid: header.kid });
   }
 
@@ -83,7 +82,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
       ready: this.keySet !== undefined,
       keyCount: this.kids.length,
       fetchedAt: this.fetchedAt,
-      lastFetchFailed: this.lastFetchFailed,
+      lastFetchFailed: this.failuresInARow > 0,
     };
   }
 
@@ -104,8 +103,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
   private missWindowMs(): number {
     const { jwksCooldownMs } = this.settings;
     if (this.failuresInARow === 0) return jwksCooldownMs;
-    const backoff = RETRY_FIRST_MS * 2 ** Math.min(this.failuresInARow - 1, 10);
-    return Math.min(jwksCooldownMs, backoff, RETRY_MAX_MS);
+    return Math.min(jwksCooldownMs, RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (this.failuresInARow - 1));
   }
 
   /** The matching cached key, or undefined when the cache has none for this header. */
@@ -149,7 +147,6 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
       );
       this.install(parseJwks(response.data));
     } catch (error) {
-      this.lastFetchFailed = true;
       this.failuresInARow++;
       this.logger.warn(
         `JWKS fetch from ${url} failed (${describeHttpFailure(error)}); ` +
@@ -164,7 +161,6 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
     this.keySet = createLocalJWKSet(jwks);
     this.kids = kids;
     this.fetchedAt = this.now();
-    this.lastFetchFailed = false;
     this.failuresInARow = 0;
     if (removed.length > 0) this.removedListeners.forEach((listener) => listener(removed));
   }
