@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { BadGatewayException, Inject, Injectable, Logger } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
-import { KeycloakRealm, ServiceTokenClient } from 'nest-keycloak-auth';
+import { KeycloakRealm, ServiceTokenClient, timeKeycloakRequest } from 'nest-keycloak-auth';
 import type { RealmUserDto } from './dto/realm-user.dto.js';
 
 /** Reads the realm's users from Keycloak's Admin REST API with the service-account token. */
@@ -21,12 +21,14 @@ export class KeycloakAdminService {
     const url = this.keycloak.adminUrl('/users');
     let data: unknown;
     try {
-      ({ data } = await firstValueFrom(
-        this.http.get<unknown>(url, {
-          params: { first, max, briefRepresentation: true },
-          headers: { Authorization: `Bearer ${token}` },
-          timeout: this.keycloak.httpTimeoutMs,
-        }),
+      ({ data } = await timeKeycloakRequest('admin', () =>
+        firstValueFrom(
+          this.http.get<unknown>(url, {
+            params: { first, max, briefRepresentation: true },
+            headers: { Authorization: `Bearer ${token}` },
+            timeout: this.keycloak.httpTimeoutMs,
+          }),
+        ),
       ));
     } catch (error) {
       const status = (error as { response?: { status?: number } }).response?.status;

@@ -62,6 +62,11 @@ export async function createTestApp(
     PGLITE_DATA_DIR: 'memory://',
     DATABASE_TIMEOUT_MS: '',
     DATABASE_POOL_MAX: '',
+    AUDIT_ACCEPTED: '',
+    // Off: suites send dozens of bad tokens from one address on purpose; the throttling
+    // suite (test/auth-audit.e2e-spec.ts) sets its own limit.
+    AUTH_FAILURE_LIMIT: '0',
+    AUTH_FAILURE_WINDOW_SECONDS: '',
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule] });

@@ -104,6 +104,23 @@ export const AUTH_ENVIRONMENT: readonly OptionSpec[] = Object.freeze([
     'Discovery retry interval while Keycloak is unreachable',
     whole(30, 1, 3600),
   ),
+  spec('auditAccepted', 'AUDIT_ACCEPTED', 'boolean', 'Also log accepted decisions (audit)', {
+    default: 'false',
+  }),
+  spec(
+    'authFailureLimit',
+    'AUTH_FAILURE_LIMIT',
+    'integer',
+    'Failed authentications per IP and window before 429; 0 off',
+    whole(30, 0, 1_000_000),
+  ),
+  spec(
+    'authFailureWindowSeconds',
+    'AUTH_FAILURE_WINDOW_SECONDS',
+    'integer',
+    'Window of AUTH_FAILURE_LIMIT (seconds)',
+    whole(60, 1, 3600),
+  ),
 ]);
 
 /** The spec of one option (every option has one). */

@@ -43,4 +43,13 @@ export interface AuthModuleOptions {
   discovery?: boolean;
   /** How often discovery is retried in the background while Keycloak is unreachable (1 to 3600). @default 30 */
   discoveryRetrySeconds?: number;
+  /** Log an `auth_accepted` audit event for every accepted decision (refusals are always logged). @default false */
+  auditAccepted?: boolean;
+  /**
+   * Failed authentications (401s) one client IP may cause per window before its further
+   * failures are answered 429 with `Retry-After`; valid tokens always pass. 0 disables. @default 30
+   */
+  authFailureLimit?: number;
+  /** The window of `authFailureLimit`, in seconds (1 to 3600). @default 60 */
+  authFailureWindowSeconds?: number;
 }

@@ -31,6 +31,9 @@ export class AuthSettings {
   readonly introspectionCacheTtlMs: number;
   readonly tokenCacheMaxAgeMs: number;
   readonly discoveryRetryMs: number;
+  readonly auditAccepted: boolean;
+  readonly authFailureLimit: number;
+  readonly authFailureWindowMs: number;
   /** `{serverUrl}/realms/{realm}`: the issuer until discovery says otherwise. */
   readonly realmUrl: string;
 
@@ -66,6 +69,9 @@ export class AuthSettings {
     this.tokenCacheMaxEntries = whole('tokenCacheMaxEntries');
     this.tokenCacheMaxAgeMs = whole('tokenCacheMaxAgeSeconds') * 1000;
     this.discoveryRetryMs = whole('discoveryRetrySeconds') * 1000;
+    this.auditAccepted = options.auditAccepted ?? false;
+    this.authFailureLimit = whole('authFailureLimit');
+    this.authFailureWindowMs = whole('authFailureWindowSeconds') * 1000;
     this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;
   }
 }

@@ -1,6 +1,7 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import type { AuthModuleOptions } from './auth-options.interface.js';
+import { AuditTrail } from './audit/audit-trail.js';
 import { AuthSettings } from './auth-settings.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
 import { CachingIntrospectionClient } from './introspection/caching-introspection.client.js';
@@ -11,6 +12,7 @@ import { KeySource } from './jwks/key-source.js';
 import { KeycloakRealm, keycloakRealmOf } from './keycloak-realm.js';
 import { OidcDiscoveryService } from './oidc/oidc-discovery.service.js';
 import { ServiceTokenClient } from './service-account/service-token.client.js';
+import { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';
 import { TokenVerifier } from './token/token-verifier.service.js';
 
 /**
@@ -41,6 +43,8 @@ import { TokenVerifier } from './token/token-verifier.service.js';
         new CachingIntrospectionClient(keycloak, settings.introspectionCacheTtlMs),
     },
     ServiceTokenClient,
+    AuditTrail,
+    AuthFailureLimiter,
   ],
   // AuthSettings stays exported for the module's own classes an app registers itself
   // (registerGlobally: false); the package does not export it.
@@ -52,6 +56,8 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     TokenVerifier,
     IntrospectionClient,
     ServiceTokenClient,
+    AuditTrail,
+    AuthFailureLimiter,
   ],
 })
 export class AuthModule extends ConfigurableAuthModule {}

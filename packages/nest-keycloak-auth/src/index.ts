@@ -30,3 +30,16 @@ export type { BearerRequest } from './token/bearer-request.js';
 export { AuthError, AuthErrorCode, type AuthErrorDetails } from './errors/auth-error.js';
 export { AuthConfigError } from './errors/auth-config.error.js';
 export type { AuthPrincipal, AuthenticatedRequest } from './principal.js';
+export {
+  AUTH_CHANNELS,
+  timeKeycloakRequest,
+  type AuthDecisionMessage,
+  type AuthDecisionStage,
+  type CacheLookupMessage,
+  type JwksUpdateMessage,
+  type KeycloakEndpoint,
+  type KeycloakRequestMessage,
+} from './telemetry/auth-channels.js';
+export { AuditTrail, type CheckedRoles } from './audit/audit-trail.js';
+export type { AuditEntry, AuditedRequest } from './audit/audit-entry.js';
+export { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';

@@ -62,6 +62,9 @@ describe('authOptionsFromEnv', () => {
       INTROSPECTION_CACHE_TTL_SECONDS: '0',
       KEYCLOAK_DISCOVERY: 'false',
       KEYCLOAK_DISCOVERY_RETRY_SECONDS: '1',
+      AUDIT_ACCEPTED: 'true',
+      AUTH_FAILURE_LIMIT: '0',
+      AUTH_FAILURE_WINDOW_SECONDS: '3600',
     });
     expect(options).toEqual({
       serverUrl: 'https://sso.example.com/auth/',
@@ -81,6 +84,9 @@ describe('authOptionsFromEnv', () => {
       introspectionCacheTtlSeconds: 0,
       discovery: false,
       discoveryRetrySeconds: 1,
+      auditAccepted: true,
+      authFailureLimit: 0,
+      authFailureWindowSeconds: 3600,
     });
     // Every option of the table was set by the variable it names.
     expect(Object.keys(options).sort()).toEqual(AUTH_ENVIRONMENT.map((s) => s.option).sort());

@@ -18,6 +18,8 @@ export interface AuthPrincipal {
   azp?: string;
   /** Seconds since the epoch at which the token expires. */
   exp: number;
+  /** `kid` of the key that signed the token, when its header named one. */
+  kid?: string;
   /** Every verified claim, for what the typed fields do not cover. */
   claims: Readonly<JWTPayload>;
 }
@@ -34,7 +36,7 @@ export interface AuthenticatedRequest {
  * included): the verified-token cache hands the same object to every request with that token,
  * so a handler must not be able to change what the next request sees.
  */
-export function toPrincipal(claims: JWTPayload, clientId: string): AuthPrincipal {
+export function toPrincipal(claims: JWTPayload, clientId: string, kid?: string): AuthPrincipal {
   const realmRoles = stringArray(objectAt(claims, 'realm_access')?.roles);
   const clientAccess = objectAt(objectAt(claims, 'resource_access'), clientId);
   const clientRoles = stringArray(clientAccess?.roles);
@@ -48,6 +50,7 @@ export function toPrincipal(claims: JWTPayload, clientId: string): AuthPrincipal
     scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
     azp: optionalString(claims.azp),
     exp: claims.exp as number,
+    ...(kid !== undefined && { kid }),
     claims,
   });
 }

@@ -15,7 +15,7 @@ interface Written {
   body?: unknown;
 }
 
-function filterWritingTo(written: Written): AuthErrorFilter {
+function filterWritingTo(written: Written, options = settings): AuthErrorFilter {
   const httpAdapter = {
     setHeader: (_response: unknown, name: string, value: string) => {
       written.headers[name] = value;
@@ -25,7 +25,7 @@ function filterWritingTo(written: Written): AuthErrorFilter {
       written.status = status;
     },
   };
-  return new AuthErrorFilter(settings, { httpAdapter } as unknown as HttpAdapterHost);
+  return new AuthErrorFilter(options, { httpAdapter } as unknown as HttpAdapterHost);
 }
 
 describe('AuthErrorFilter', () => {
@@ -81,13 +81,77 @@ describe('AuthErrorFilter', () => {
     );
     expect(warn).toHaveBeenCalledWith({
       event: 'auth_refused',
+      stage: 'authentication',
+      outcome: 'refused',
       status: 401,
       reason: AuthErrorCode.UnknownKey,
       method: 'GET',
       route: '/items/:id',
       sub: undefined,
+      azp: undefined,
       kid: 'k1',
       ip: '127.0.0.1',
+    });
+  });
+
+  describe('with AUTH_FAILURE_LIMIT 2', () => {
+    const limited = new AuthSettings({
+      serverUrl: 'http://kc.test',
+      realm: 'demo',
+      clientId: 'api',
+      authFailureLimit: 2,
+      authFailureWindowSeconds: 60,
+    });
+
+    /** One filter (one limiter); each call answers into a fresh record. */
+    function limitedFilter(): (error: AuthError, ip: string) => Written {
+      let current: Written = { headers: {} };
+      const httpAdapter = {
+        setHeader: (_response: unknown, name: string, value: string) => {
+          current.headers[name] = value;
+        },
+        reply: (_response: unknown, body: unknown, status: number) => {
+          Object.assign(current, { body, status });
+        },
+      };
+      const filter = new AuthErrorFilter(limited, { httpAdapter } as unknown as HttpAdapterHost);
+      return (error, ip) => {
+        current = { headers: {} };
+        filter.catch(error, createHttpContext({ request: { method: 'GET', url: '/me', ip } }));
+        return current;
+      };
+    }
+
+    it('answers the third 401 from one address 429 with Retry-After, and logs it', () => {
+      const answer = limitedFilter();
+      const written = [1, 2, 3].map(() =>
+        answer(new AuthError(AuthErrorCode.InvalidSignature), '10.0.0.1'),
+      );
+      expect(written.map((w) => w.status)).toEqual([401, 401, 429]);
+      expect(written[2].headers['Retry-After']).toBe('60');
+      expect(written[2].headers['WWW-Authenticate']).toBeUndefined();
+      expect(written[2].body).toEqual({
+        statusCode: 429,
+        message: 'Too many failed authentications',
+        error: 'Too Many Requests',
+      });
+      expect(warn).toHaveBeenLastCalledWith(
+        expect.objectContaining({ status: 429, reason: AuthErrorCode.TooManyFailures }),
+      );
+      // Another address is not held back.
+      expect(answer(new AuthError(AuthErrorCode.MissingToken), '10.0.0.2').status).toBe(401);
+    });
+
+    it('counts only 401s: 403 and 503 answers stay as they are', () => {
+      const answer = limitedFilter();
+      const statuses = [
+        AuthErrorCode.InsufficientRoles,
+        AuthErrorCode.InsufficientRoles,
+        AuthErrorCode.KeysUnavailable,
+        AuthErrorCode.InsufficientRoles,
+        AuthErrorCode.Expired,
+      ].map((code) => answer(new AuthError(code), '10.0.0.1').status);
+      expect(statuses).toEqual([403, 403, 503, 403, 401]);
     });
   });
 

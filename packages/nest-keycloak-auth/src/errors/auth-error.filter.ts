@@ -1,43 +1,51 @@
-import { Catch, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Inject, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
+import type { AuditedRequest } from '../audit/audit-entry.js';
+import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthSettings } from '../auth-settings.js';
-import type { AuthenticatedRequest } from '../principal.js';
-import { AuthError } from './auth-error.js';
-import { hasChallenge, toHttpResponse, wwwAuthenticate } from './auth-error.mapping.js';
+import { AuthFailureLimiter } from '../throttling/auth-failure-limiter.js';
+import { AuthError, AuthErrorCode } from './auth-error.js';
+import {
+  hasChallenge,
+  isUnauthorized,
+  toHttpResponse,
+  wwwAuthenticate,
+} from './auth-error.mapping.js';
 
 /** What the filter reads of a request, on Express and on Fastify alike. */
-export type RefusedRequest = AuthenticatedRequest & {
-  method?: string;
-  url?: string;
-  ip?: string;
-  /** Express: the matched route. */
-  route?: { path?: unknown };
-  /** Fastify: the matched route. */
-  routeOptions?: { url?: unknown };
-};
+export type RefusedRequest = AuditedRequest;
 
 /**
  * Writes every {@link AuthError} as Nest's usual `{statusCode, message, error}` body with the
- * RFC 6750 headers, through the app's HTTP adapter (Express or Fastify), and logs each
- * refusal as one structured entry (never the token).
+ * RFC 6750 headers, through the app's HTTP adapter (Express or Fastify), and records each
+ * refusal in the audit trail (never the token). A client address past the failed-
+ * authentication limit gets 429 with `Retry-After` instead of its 401.
  */
 @Catch(AuthError)
 export class AuthErrorFilter implements ExceptionFilter<AuthError> {
-  private readonly logger = new Logger('Auth');
+  private readonly audit: AuditTrail;
+  private readonly limiter: AuthFailureLimiter;
 
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-  ) {}
+    @Optional() @Inject(AuditTrail) audit?: AuditTrail,
+    @Optional() @Inject(AuthFailureLimiter) limiter?: AuthFailureLimiter,
+  ) {
+    this.audit = audit ?? new AuditTrail(settings);
+    this.limiter = limiter ?? new AuthFailureLimiter(settings);
+  }
 
   catch(error: AuthError, host: ArgumentsHost): void {
     // Only HTTP has headers and a status to set; elsewhere the transport's own filter answers.
     if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
+    const request = http.getRequest<RefusedRequest>();
+    const refusal = this.throttled(error, request);
     const adapter = this.adapterHost.httpAdapter;
     const response: unknown = http.getResponse();
-    const answer = toHttpResponse(error);
+    const answer = toHttpResponse(refusal);
 
     if (hasChallenge(answer)) {
       adapter.setHeader(response, 'WWW-Authenticate', wwwAuthenticate(this.settings.realm, answer));
@@ -45,7 +53,7 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     if (answer.retryAfterSeconds !== undefined) {
       adapter.setHeader(response, 'Retry-After', String(answer.retryAfterSeconds));
     }
-    this.log(http.getRequest<RefusedRequest>(), error, answer.status);
+    this.log(request, refusal, answer.status);
     const body = {
       statusCode: answer.status,
       message: answer.message,
@@ -54,36 +62,19 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     adapter.reply(response, body, answer.status);
   }
 
-  /**
-   * Extension point: one entry per refusal with the route template (never the query string:
-   * it may carry secrets), the reason code, sub, kid and client IP. The app's logger chooses
-   * the format.
-   */
+  /** Extension point: records the refusal (the audit trail logs and counts it). */
   protected log(request: RefusedRequest, error: AuthError, status: number): void {
-    const entry = {
-      event: 'auth_refused',
-      status,
-      reason: error.code,
-      method: request.method,
-      route: routeOf(request),
-      sub: request.user?.sub,
-      kid: loggableKid(error.details.kid),
-      ip: request.ip,
-    };
-    if (status >= 500) this.logger.error(entry);
-    else this.logger.warn(entry);
+    this.audit.refused(request, error, status);
   }
-}
 
-/** The matched route's template, else the path without its query string. */
-function routeOf(request: RefusedRequest): string | undefined {
-  const template = request.route?.path ?? request.routeOptions?.url;
-  if (typeof template === 'string') return template;
-  return request.url?.split('?', 1)[0];
-}
-
-/** The kid comes from the caller: log it only when it looks like one, so a huge one costs nothing. */
-function loggableKid(kid: string | undefined): string | undefined {
-  if (kid === undefined) return undefined;
-  return /^[\w.-]{1,128}$/.test(kid) ? kid : '(malformed)';
+  /** A 401 from an address past the failure limit becomes TooManyFailures (429). */
+  private throttled(error: AuthError, request: RefusedRequest): AuthError {
+    if (!isUnauthorized(error)) return error;
+    const retryAfterSeconds = this.limiter.failed(request.ip);
+    if (retryAfterSeconds === undefined) return error;
+    return new AuthError(AuthErrorCode.TooManyFailures, {
+      kid: error.details.kid,
+      retryAfterSeconds,
+    });
+  }
 }

@@ -23,6 +23,7 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
   [AuthErrorCode.NotOwner, 403, 'Only the owner may do this', 'insufficient_scope'],
   [AuthErrorCode.KeysUnavailable, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.IssuerMismatch, 503, 'Token verification unavailable', undefined],
+  [AuthErrorCode.TooManyFailures, 429, 'Too many failed authentications', undefined],
   [
     AuthErrorCode.IntrospectionUnavailable,
     502,
@@ -49,7 +50,11 @@ describe('toHttpResponse', () => {
     expect(answer.bearerError).toBe(bearerError);
   });
 
-  const RETRYABLE: AuthErrorCode[] = [AuthErrorCode.KeysUnavailable, AuthErrorCode.IssuerMismatch];
+  const RETRYABLE: AuthErrorCode[] = [
+    AuthErrorCode.KeysUnavailable,
+    AuthErrorCode.IssuerMismatch,
+    AuthErrorCode.TooManyFailures,
+  ];
   it.each(TABLE.filter(([code]) => !RETRYABLE.includes(code)))(
     'gives %s no Retry-After',
     (code) => {

@@ -55,6 +55,12 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         message: 'Token verification unavailable',
         retryAfterSeconds: Math.max(1, error.details.retryAfterSeconds ?? 30),
       };
+    case AuthErrorCode.TooManyFailures:
+      return {
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        message: 'Too many failed authentications',
+        retryAfterSeconds: Math.max(1, error.details.retryAfterSeconds ?? 60),
+      };
     case AuthErrorCode.IntrospectionUnavailable:
       return {
         status: HttpStatus.BAD_GATEWAY,
@@ -69,6 +75,11 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         bearerError: 'invalid_token',
       };
   }
+}
+
+/** Whether the failure answers 401: a failed authentication, as the failure limit counts them. */
+export function isUnauthorized(error: AuthError): boolean {
+  return toHttpResponse(error).status === HttpStatus.UNAUTHORIZED;
 }
 
 /** Whether the answer carries a `WWW-Authenticate` challenge: 401, 403 and RFC 6750's 400. */

@@ -26,6 +26,8 @@ export const AuthErrorCode = {
   InsufficientRoles: 'ERR_AUTH_INSUFFICIENT_ROLES',
   /** `@OwnerOrRole`: the caller neither owns the resource nor holds a role that overrides it. */
   NotOwner: 'ERR_AUTH_NOT_OWNER',
+  /** The client IP caused more failed authentications than the window allows (429). */
+  TooManyFailures: 'ERR_AUTH_TOO_MANY_FAILURES',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */
@@ -35,9 +37,13 @@ export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 export interface AuthErrorDetails {
   /** Roles the caller lacks (InsufficientRoles from `@Roles`). */
   missingRoles?: readonly string[];
+  /** The route's `@Roles` (all of them), for the audit entry of an InsufficientRoles refusal. */
+  requiredRoles?: readonly string[];
+  /** The route's `@AnyRole` (one of them), for the audit entry of an InsufficientRoles refusal. */
+  requiredAnyRoles?: readonly string[];
   /** Roles that would have let a non-owner through (NotOwner). */
   ownerBypassRoles?: readonly string[];
-  /** Seconds after which a retry may succeed (KeysUnavailable, IssuerMismatch). */
+  /** Seconds after which a retry may succeed (KeysUnavailable, IssuerMismatch, TooManyFailures). */
   retryAfterSeconds?: number;
   /** `kid` of the token's header, when known: useful in logs during key rotation. */
   kid?: string;

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
+import { publishAccepted } from '../telemetry/auth-channels.js';
 import { bearerTokenOf, type BearerRequest } from '../token/bearer-request.js';
 import { TokenVerifier } from '../token/token-verifier.service.js';
 
@@ -60,6 +61,7 @@ export class JwtAuthGuard implements CanActivate {
 function accept(request: GuardedRequest, token: string, user: AuthPrincipal): true {
   request.user = user;
   request.accessToken = token;
+  publishAccepted('authentication');
   return true;
 }
 

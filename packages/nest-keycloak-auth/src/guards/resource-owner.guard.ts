@@ -1,6 +1,14 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
+import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { publishAccepted } from '../telemetry/auth-channels.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
 import type { OwnedResourceRequest } from '../ownership/resource-owner-lookup.js';
 
@@ -16,6 +24,7 @@ export class ResourceOwnerGuard implements CanActivate {
   constructor(
     @Inject(Reflector) reflector: Reflector,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
   ) {
     this.routes = new RouteAuthCache(reflector);
   }
@@ -26,9 +35,15 @@ export class ResourceOwnerGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<OwnedResourceRequest>();
     const user = request.user;
     if (!user) throw new AuthError(AuthErrorCode.MissingToken);
-    if (rule.roles.some((role) => user.roles.has(role))) return true;
+    if (rule.roles.some((role) => user.roles.has(role))) return this.accept(request, rule.roles);
     const lookup = this.moduleRef.get(rule.lookup, { strict: false });
-    if ((await lookup.ownerOf(request)) === user.sub) return true;
+    if ((await lookup.ownerOf(request)) === user.sub) return this.accept(request, rule.roles);
     throw new AuthError(AuthErrorCode.NotOwner, { ownerBypassRoles: rule.roles });
+  }
+
+  private accept(request: OwnedResourceRequest, bypassRoles: readonly string[]): true {
+    if (this.audit) this.audit.accepted('authorization', request, { rolesAnyOf: bypassRoles });
+    else publishAccepted('authorization');
+    return true;
   }
 }

@@ -1,13 +1,16 @@
 import {
   Inject,
   Injectable,
+  Optional,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, switchMap, type Observable } from 'rxjs';
+import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { publishAccepted } from '../telemetry/auth-channels.js';
 import { IntrospectionClient } from '../introspection/introspection.client.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest } from '../principal.js';
@@ -30,6 +33,7 @@ export class IntrospectionInterceptor implements NestInterceptor {
   constructor(
     @Inject(Reflector) reflector: Reflector,
     @Inject(IntrospectionClient) private readonly introspection: IntrospectionClient,
+    @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
   ) {
     this.routes = new RouteAuthCache(reflector);
   }
@@ -47,6 +51,8 @@ export class IntrospectionInterceptor implements NestInterceptor {
       switchMap((active) => {
         if (!active) throw new AuthError(AuthErrorCode.Inactive);
         request[INTROSPECTED] = true;
+        if (this.audit) this.audit.accepted('introspection', request);
+        else publishAccepted('introspection');
         return next.handle();
       }),
     );

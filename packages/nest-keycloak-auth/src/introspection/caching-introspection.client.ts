@@ -1,4 +1,5 @@
 import { IntrospectionClient } from './introspection.client.js';
+import { publishCacheLookup } from '../telemetry/auth-channels.js';
 import { tokenDigest } from '../token/token-digest.js';
 
 /** Answers kept at most; beyond it the oldest is dropped. */
@@ -30,7 +31,9 @@ export class CachingIntrospectionClient extends IntrospectionClient {
   override async isActive(token: string, expiresAt?: number): Promise<boolean> {
     const key = tokenDigest(token);
     const known = this.answers.get(key);
-    if (known && Date.now() < known.until) return known.active;
+    const hit = known !== undefined && Date.now() < known.until;
+    publishCacheLookup('introspection', hit);
+    if (hit) return known.active;
     if (known) this.answers.delete(key);
 
     let request = this.pending.get(key);

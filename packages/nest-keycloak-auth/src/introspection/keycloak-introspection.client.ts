@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
+import { timeKeycloakRequest } from '../telemetry/auth-channels.js';
 import { AuthSettings } from '../auth-settings.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { credentialsRefusedLog, failureCause, isCredentialsRefusal } from '../http-failure.js';
@@ -29,13 +30,15 @@ export class KeycloakIntrospectionClient extends IntrospectionClient {
     const url = this.discovery.endpoints.introspectionEndpoint;
     const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
     try {
-      const response = await firstValueFrom(
-        this.http.post<unknown>(url, body.toString(), {
-          auth: { username: this.settings.clientId, password: this.settings.clientSecret },
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          timeout: this.settings.introspectionTimeoutMs,
-          validateStatus: (status) => status === 200,
-        }),
+      const response = await timeKeycloakRequest('introspection', () =>
+        firstValueFrom(
+          this.http.post<unknown>(url, body.toString(), {
+            auth: { username: this.settings.clientId, password: this.settings.clientSecret },
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            timeout: this.settings.introspectionTimeoutMs,
+            validateStatus: (status) => status === 200,
+          }),
+        ),
       );
       const active = (response.data as { active?: unknown } | null)?.active;
       if (typeof active !== 'boolean') throw new TypeError('no boolean "active" in the answer');

@@ -9,6 +9,7 @@ import {
   type JWTHeaderParameters,
 } from 'jose';
 import { firstValueFrom } from 'rxjs';
+import { publishJwksUpdate, timeKeycloakRequest } from '../telemetry/auth-channels.js';
 import { AuthSettings } from '../auth-settings.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { describeHttpFailure } from '../http-failure.js';
@@ -142,8 +143,8 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
     this.attemptedAt = this.now();
     const url = this.discovery.endpoints.jwksUri;
     try {
-      const response = await firstValueFrom(
-        this.http.get<unknown>(url, { timeout: this.settings.httpTimeoutMs }),
+      const response = await timeKeycloakRequest('jwks', () =>
+        firstValueFrom(this.http.get<unknown>(url, { timeout: this.settings.httpTimeoutMs })),
       );
       this.install(parseJwks(response.data));
     } catch (error) {
@@ -162,6 +163,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
     this.kids = kids;
     this.fetchedAt = this.now();
     this.failuresInARow = 0;
+    publishJwksUpdate(kids.length);
     if (removed.length > 0) this.removedListeners.forEach((listener) => listener(removed));
   }
 

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
 import { firstValueFrom } from 'rxjs';
+import { timeKeycloakRequest } from '../telemetry/auth-channels.js';
 import { AuthSettings } from '../auth-settings.js';
 import { failureCause, httpStatusOf } from '../http-failure.js';
 import { deriveEndpoints, endpointsFromDiscovery, type OidcEndpoints } from './oidc-endpoints.js';
@@ -74,8 +75,8 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
   async discover(): Promise<boolean> {
     const url = `${this.settings.realmUrl}/.well-known/openid-configuration`;
     try {
-      const response = await firstValueFrom(
-        this.http.get<unknown>(url, { timeout: this.settings.httpTimeoutMs }),
+      const response = await timeKeycloakRequest('discovery', () =>
+        firstValueFrom(this.http.get<unknown>(url, { timeout: this.settings.httpTimeoutMs })),
       );
       const found = endpointsFromDiscovery(response.data, deriveEndpoints(this.settings.realmUrl));
       const pinned = this.settings.issuer;

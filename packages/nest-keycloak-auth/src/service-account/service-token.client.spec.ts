@@ -192,7 +192,11 @@ describe('ServiceTokenClient', () => {
         message: "Keycloak refused this API's client credentials",
         status: 502,
       });
-      expect(String(logError.mock.calls[0][0])).toContain('KEYCLOAK_CLIENT_SECRET');
+      expect(logError.mock.calls[0][0]).toMatchObject({
+        event: 'service_token_refreshed',
+        outcome: 'failure',
+        message: expect.stringContaining('KEYCLOAK_CLIENT_SECRET'),
+      });
     });
 
     const failures: Array<[string, () => Observable<unknown>]> = [

@@ -7,6 +7,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
+import { timeKeycloakRequest } from '../telemetry/auth-channels.js';
 import { AuthSettings } from '../auth-settings.js';
 import { CREDENTIALS_REFUSED } from '../errors/auth-error.mapping.js';
 import { credentialsRefusedLog, failureCause, isCredentialsRefusal } from '../http-failure.js';
@@ -85,12 +86,14 @@ export class ServiceTokenClient implements OnApplicationBootstrap {
   /** The client-credentials grant's answer body; throws as axios does on a failed call. */
   private async post(url: string): Promise<unknown> {
     const body = new URLSearchParams({ grant_type: 'client_credentials' });
-    const { data } = await firstValueFrom(
-      this.http.post<unknown>(url, body.toString(), {
-        auth: { username: this.settings.clientId, password: this.settings.clientSecret },
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        timeout: this.settings.httpTimeoutMs,
-      }),
+    const { data } = await timeKeycloakRequest('token', () =>
+      firstValueFrom(
+        this.http.post<unknown>(url, body.toString(), {
+          auth: { username: this.settings.clientId, password: this.settings.clientSecret },
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          timeout: this.settings.httpTimeoutMs,
+        }),
+      ),
     );
     return data;
   }
@@ -108,17 +111,28 @@ export class ServiceTokenClient implements OnApplicationBootstrap {
       }
       const now = Date.now();
       const lifetimeMs = expiresIn * 1000;
+      this.logger.log({
+        event: 'service_token_refreshed',
+        outcome: 'success',
+        clientId: this.settings.clientId,
+        expiresInSeconds: expiresIn,
+      });
       return {
         value,
         refreshAt: now + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 2),
         expiresAt: now + lifetimeMs,
       };
     } catch (error) {
-      if (isCredentialsRefusal(error)) {
-        this.logger.error(credentialsRefusedLog('token', url, this.settings.clientId));
-        throw new BadGatewayException(CREDENTIALS_REFUSED);
-      }
-      this.logger.error(`Service-account token request failed: ${failureCause(error, url)}`);
+      const refused = isCredentialsRefusal(error);
+      this.logger.error({
+        event: 'service_token_refreshed',
+        outcome: 'failure',
+        clientId: this.settings.clientId,
+        message: refused
+          ? credentialsRefusedLog('token', url, this.settings.clientId)
+          : `Service-account token request failed: ${failureCause(error, url)}`,
+      });
+      if (refused) throw new BadGatewayException(CREDENTIALS_REFUSED);
       throw new BadGatewayException('Failed to obtain a service-account token from Keycloak');
     }
   }

@@ -74,9 +74,9 @@ describe('documentAuth', () => {
     expect(Object.keys(op('open').responses)).toEqual(['200']);
   });
 
-  it('locks a protected route with each scheme and documents 400, 401 and 503', () => {
+  it('locks a protected route with each scheme and documents 400, 401, 429 and 503', () => {
     expect(op('me').security).toEqual([{ bearer: [] }, { oauth2: [] }]);
-    expect(Object.keys(op('me').responses).sort()).toEqual(['200', '400', '401', '503']);
+    expect(Object.keys(op('me').responses).sort()).toEqual(['200', '400', '401', '429', '503']);
   });
 
   it('gives every auth answer the ApiError body, defined once as a component', () => {
@@ -92,6 +92,7 @@ describe('documentAuth', () => {
     for (const [status, header] of [
       [401, 'WWW-Authenticate'],
       [403, 'WWW-Authenticate'],
+      [429, 'Retry-After'],
       [503, 'Retry-After'],
     ] as const) {
       expect(response('live', status).headers?.[header]).toMatchObject({ required: true });

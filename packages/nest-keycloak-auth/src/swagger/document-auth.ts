@@ -31,7 +31,7 @@ export interface DocumentAuthOptions {
 /**
  * Marks each operation of an OpenAPI document with the access rules the guards enforce,
  * read by the same function the guards use: protected operations get the security schemes and
- * the 400/401/403/502/503 answers the auth layer can give, with their error body and
+ * the 400/401/403/429/502/503 answers the auth layer can give, with their error body and
  * `WWW-Authenticate`/`Retry-After` headers; `@Public()` ones get `security: []` (no lock).
  * Docs cannot drift from the guards. Operation ids must be Nest's default
  * `<Controller>_<method>`. A string array as third argument is taken as `securitySchemes`.
@@ -83,6 +83,9 @@ function describeProtected(
   addErrorResponse(op, 401, 'Missing, invalid, expired or revoked bearer token', body, challenge);
   const refusal = forbiddenWhen(auth);
   if (refusal) addErrorResponse(op, 403, refusal, body, challenge);
+  addErrorResponse(op, 429, 'Too many failed authentications from this client address', body, {
+    'Retry-After': RETRY_AFTER,
+  });
   if (auth.introspected) {
     addErrorResponse(op, 502, 'Keycloak introspection endpoint unreachable or refusing', body);
   }

@@ -5,6 +5,7 @@ import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { KeySource } from '../jwks/key-source.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
+import { publishCacheLookup } from '../telemetry/auth-channels.js';
 import { tokenDigest } from './token-digest.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -54,8 +55,11 @@ export class TokenVerifier {
   check(token: string): AuthPrincipal | Promise<AuthPrincipal> {
     this.checkIssuer();
     // The token is hashed once per request: the digest is the key for both get and set.
-    const key = this.cache.enabled ? tokenDigest(token) : undefined;
-    return (key !== undefined && this.cache.get(key)) || this.verifyUncached(token, key);
+    if (!this.cache.enabled) return this.verifyUncached(token, undefined);
+    const key = tokenDigest(token);
+    const principal = this.cache.get(key);
+    publishCacheLookup('verified_token', principal !== undefined);
+    return principal ?? this.verifyUncached(token, key);
   }
 
   /** Refuses while discovery reports another issuer; forgets principals of an earlier one. */
@@ -84,7 +88,7 @@ export class TokenVerifier {
     if (typeof claims.iat === 'number' && claims.iat > now + this.settings.clockToleranceSeconds) {
       throw new AuthError(AuthErrorCode.NotYetValid);
     }
-    const principal = toPrincipal(claims, this.settings.clientId);
+    const principal = toPrincipal(claims, this.settings.clientId, kid);
     // A key set change during the check may have removed this token's key: do not cache it.
     if (key !== undefined && this.keyRemovals === removalsBefore) {
       this.cache.set(key, principal, kid);

@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuthSettings } from '../auth-settings.js';
+import type { AuthError } from '../errors/auth-error.js';
+import { publishAccepted, publishRefused } from '../telemetry/auth-channels.js';
+import type { AuthDecisionStage } from '../telemetry/auth-channels.js';
+import { requestFields, stageOf, type AuditedRequest, type AuditEntry } from './audit-entry.js';
+
+/** The roles a decision checked, for its entry. */
+export interface CheckedRoles {
+  rolesRequired?: readonly string[];
+  rolesAnyOf?: readonly string[];
+}
+
+/**
+ * The audit trail: one entry per authentication, authorization and introspection decision,
+ * logged under the `Audit` context. Refusals always (WARN, ERROR for 5xx); acceptances only
+ * with `auditAccepted` (a line per request). Every decision is also published for metrics.
+ */
+@Injectable()
+export class AuditTrail {
+  private readonly logger = new Logger('Audit');
+
+  constructor(@Inject(AuthSettings) private readonly settings: AuthSettings) {}
+
+  /** An accepted decision: counted, and logged when `auditAccepted` is on. */
+  accepted(stage: AuthDecisionStage, request: AuditedRequest, roles: CheckedRoles = {}): void {
+    publishAccepted(stage);
+    this.logAccepted(stage, request, roles);
+  }
+
+  /** Logs an accepted decision another part already counted, when `auditAccepted` is on. */
+  logAccepted(stage: AuthDecisionStage, request: AuditedRequest, roles: CheckedRoles = {}): void {
+    if (!this.settings.auditAccepted) return;
+    const entry: AuditEntry = {
+      event: 'auth_accepted',
+      stage,
+      outcome: 'accepted',
+      reason: 'ok',
+      status: 200,
+      ...requestFields(request, undefined),
+    };
+    if (roles.rolesRequired) entry.rolesRequired = roles.rolesRequired;
+    if (roles.rolesAnyOf) entry.rolesAnyOf = roles.rolesAnyOf;
+    this.logger.log(entry);
+  }
+
+  /** A refusal, answered with `status`: counted and logged. */
+  refused(request: AuditedRequest, error: AuthError, status: number): void {
+    const stage = stageOf(error.code);
+    publishRefused(stage, error.code, status);
+    const { requiredRoles, requiredAnyRoles, ownerBypassRoles } = error.details;
+    const anyOf = requiredAnyRoles ?? ownerBypassRoles;
+    const entry: AuditEntry = {
+      event: 'auth_refused',
+      stage,
+      outcome: 'refused',
+      reason: error.code,
+      status,
+      ...requestFields(request, error.details.kid),
+      ...(requiredRoles && { rolesRequired: requiredRoles }),
+      ...(anyOf && { rolesAnyOf: anyOf }),
+    };
+    if (status >= 500) this.logger.error(entry);
+    else this.logger.warn(entry);
+  }
+}
