@@ -117,7 +117,13 @@ describe.each(ADAPTERS)('%s: audit trail, failure throttling, auth channels', (a
           sub: ALICE,
           rolesAnyOf: ['api-read', 'api-admin'],
         }),
+        // GET /me: a valid token (no roles to check), then its @Scopes('profile').
         expect.objectContaining({ stage: 'authentication', route: '/me', sub: ALICE }),
+        expect.objectContaining({
+          stage: 'authorization',
+          route: '/me',
+          scopesRequired: ['profile'],
+        }),
       ]);
       expect(JSON.stringify(logger.entries)).not.toContain(token.split('.')[2]);
     });

@@ -118,7 +118,6 @@ describe.each(ADAPTERS)('%s: CORS and OpenAPI (Keycloak stand-in)', (adapter) =>
     });
 
     it.each([
-      ['/me', 'get'],
       ['/items', 'get'],
       ['/items', 'post'],
       ['/items/{id}', 'delete'],
@@ -127,6 +126,12 @@ describe.each(ADAPTERS)('%s: CORS and OpenAPI (Keycloak stand-in)', (adapter) =>
       const operation = doc.paths[path][method];
       expect(operation.security).toEqual([{ bearer: [] }, { oauth2: [] }]);
       expect(operation.responses).toHaveProperty('401');
+    });
+
+    it('marks GET /me with the profile scope under oauth2 (@Scopes), and a 403', () => {
+      const operation = doc.paths['/me'].get;
+      expect(operation.security).toEqual([{ bearer: [] }, { oauth2: ['profile'] }]);
+      expect(operation.responses).toHaveProperty('403');
     });
 
     it.each([
@@ -150,7 +155,8 @@ describe.each(ADAPTERS)('%s: CORS and OpenAPI (Keycloak stand-in)', (adapter) =>
         authorizationUrl: `${oidc}/auth`,
         tokenUrl: `${oidc}/token`,
         refreshUrl: `${oidc}/token`,
-        scopes: { openid: expect.any(String) as string },
+        // openid for the sign-in, profile because GET /me requires it (@Scopes('profile')).
+        scopes: { openid: expect.any(String) as string, profile: expect.any(String) as string },
       });
     });
 

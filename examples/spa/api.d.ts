@@ -320,6 +320,17 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
+            /** @description Requires every scope of: profile */
+            403: {
+                headers: {
+                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             /** @description Too many failed authentications from this client address */
             429: {
                 headers: {

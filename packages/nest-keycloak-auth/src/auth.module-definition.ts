@@ -4,13 +4,14 @@ import type { AuthModuleOptions } from './auth-options.interface.js';
 import { AuthErrorFilter } from './errors/auth-error.filter.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
+import { ScopesGuard } from './guards/scopes.guard.js';
 
 /** Options that shape the module itself, given next to the others (also to `forRootAsync`). */
 export interface AuthModuleExtras {
   /** Make the module's services injectable everywhere. @default true */
   isGlobal?: boolean;
   /**
-   * Register JwtAuthGuard, RolesGuard (in that order) and AuthErrorFilter app-wide. `false`
+   * Register JwtAuthGuard, RolesGuard, ScopesGuard (in that order) and AuthErrorFilter app-wide. `false`
    * leaves that to the app, so that a subclass of one of them is what runs. (Introspection
    * needs no registration: `@RequireActiveToken()` brings its interceptor.) @default true
    */
@@ -21,6 +22,7 @@ export interface AuthModuleExtras {
 const GLOBAL_PROVIDERS: Provider[] = [
   { provide: APP_GUARD, useClass: JwtAuthGuard },
   { provide: APP_GUARD, useClass: RolesGuard },
+  { provide: APP_GUARD, useClass: ScopesGuard },
   { provide: APP_FILTER, useClass: AuthErrorFilter },
 ];
 

@@ -8,6 +8,8 @@ export { KeycloakRealm } from './keycloak-realm.js';
 export { Public } from './decorators/public.decorator.js';
 export { Roles } from './decorators/roles.decorator.js';
 export { AnyRole } from './decorators/any-role.decorator.js';
+export { Scopes } from './decorators/scopes.decorator.js';
+export { AnyScope } from './decorators/any-scope.decorator.js';
 export { RequireActiveToken } from './decorators/require-active-token.decorator.js';
 export { OwnerOrRole, type OwnerRule } from './decorators/owner-or-role.decorator.js';
 export type {
@@ -17,6 +19,7 @@ export type {
 export { CurrentUser } from './decorators/current-user.decorator.js';
 export { JwtAuthGuard, type GuardedRequest } from './guards/jwt-auth.guard.js';
 export { RolesGuard } from './guards/roles.guard.js';
+export { ScopesGuard } from './guards/scopes.guard.js';
 export { ResourceOwnerGuard } from './guards/resource-owner.guard.js';
 export { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
 export { AuthErrorFilter, type RefusedRequest } from './errors/auth-error.filter.js';
@@ -40,6 +43,6 @@ export {
   type KeycloakEndpoint,
   type KeycloakRequestMessage,
 } from './telemetry/auth-channels.js';
-export { AuditTrail, type CheckedRoles } from './audit/audit-trail.js';
+export { AuditTrail, type CheckedRules } from './audit/audit-trail.js';
 export type { AuditEntry, AuditedRequest } from './audit/audit-entry.js';
 export { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';

@@ -58,6 +58,33 @@ describe.each(ADAPTERS)('the library on %s (Keycloak stand-in)', (adapter) => {
     );
   });
 
+  describe('OAuth scopes (the `scope` claim)', () => {
+    const withScope = (user: 'alice' | 'bob', scope: string) => keycloak.tokenFor(user, { scope });
+
+    it.each([
+      ['/write', 'alice', 'openid items:write', 200],
+      ['/write', 'alice', 'openid items:read', 403],
+      ['/write', 'bob', 'openid items:write', 403],
+      ['/items', 'bob', 'profile items:read', 200],
+      ['/items', 'bob', 'items:write', 200],
+      ['/items', 'bob', 'openid profile email', 403],
+    ] as const)('GET %s as %s with scope %p answers %i', async (path, user, scope, status) => {
+      await get(path, await withScope(user, scope)).expect(status);
+    });
+
+    it('answers a scope refusal with 403 insufficient_scope and the scope attribute (RFC 6750 §3)', async () => {
+      const response = await get('/write', await withScope('alice', 'openid')).expect(403);
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer realm="demo", error="insufficient_scope", error_description="Missing required scopes: items:write", scope="items:write"',
+      );
+      expect(response.body).toEqual({
+        statusCode: 403,
+        message: 'Missing required scopes: items:write',
+        error: 'Forbidden',
+      });
+    });
+  });
+
   it('hands the verified principal to @CurrentUser', async () => {
     const token = await keycloak.tokenFor('carol');
     const { body } = await get('/me', token).expect(200);

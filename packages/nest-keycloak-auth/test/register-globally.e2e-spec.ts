@@ -8,6 +8,7 @@ import {
   IntrospectionInterceptor,
   JwtAuthGuard,
   RolesGuard,
+  ScopesGuard,
   type AuthPrincipal,
   type GuardedRequest,
 } from '../src/index.js';
@@ -91,6 +92,7 @@ describe.each(ADAPTERS)('registerGlobally: false on %s', (adapter) => {
       app = await start([
         { provide: APP_GUARD, useClass: TenantJwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_GUARD, useClass: ScopesGuard },
         { provide: APP_INTERCEPTOR, useClass: IntrospectionInterceptor },
         { provide: APP_FILTER, useClass: AuthErrorFilter },
       ]);
@@ -121,6 +123,15 @@ describe.each(ADAPTERS)('registerGlobally: false on %s', (adapter) => {
         .set('X-Tenant', 'acme')
         .expect(200);
       expect(keycloak.requests.introspect - before).toBe(1);
+    });
+
+    it('keeps the ScopesGuard the app registered', async () => {
+      const token = await keycloak.tokenFor('bob', { scope: 'profile', extra: { tenant: 'acme' } });
+      await request(app.getHttpServer())
+        .get('/items')
+        .set('Authorization', `Bearer ${token}`)
+        .set('X-Tenant', 'acme')
+        .expect(403);
     });
 
     it('keeps the RolesGuard the app registered', async () => {

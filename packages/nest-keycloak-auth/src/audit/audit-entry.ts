@@ -36,6 +36,10 @@ export interface AuditEntry {
   rolesRequired?: readonly string[];
   /** The roles of which one sufficed (`@AnyRole`, or an `@OwnerOrRole` bypass). */
   rolesAnyOf?: readonly string[];
+  /** The scopes the route demanded (`@Scopes`: all of them), on authorization decisions. */
+  scopesRequired?: readonly string[];
+  /** The scopes of which one sufficed (`@AnyScope`). */
+  scopesAnyOf?: readonly string[];
   kid?: string;
 }
 
@@ -43,6 +47,7 @@ export interface AuditEntry {
 export function stageOf(code: string): AuthDecisionStage {
   switch (code) {
     case AuthErrorCode.InsufficientRoles:
+    case AuthErrorCode.InsufficientScope:
     case AuthErrorCode.NotOwner:
       return 'authorization';
     case AuthErrorCode.Inactive:

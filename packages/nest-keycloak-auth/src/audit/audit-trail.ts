@@ -5,10 +5,12 @@ import { publishAccepted, publishRefused } from '../telemetry/auth-channels.js';
 import type { AuthDecisionStage } from '../telemetry/auth-channels.js';
 import { requestFields, stageOf, type AuditedRequest, type AuditEntry } from './audit-entry.js';
 
-/** The roles a decision checked, for its entry. */
-export interface CheckedRoles {
+/** The roles and scopes a decision checked, for its entry. */
+export interface CheckedRules {
   rolesRequired?: readonly string[];
   rolesAnyOf?: readonly string[];
+  scopesRequired?: readonly string[];
+  scopesAnyOf?: readonly string[];
 }
 
 /**
@@ -23,13 +25,13 @@ export class AuditTrail {
   constructor(@Inject(AuthSettings) private readonly settings: AuthSettings) {}
 
   /** An accepted decision: counted, and logged when `auditAccepted` is on. */
-  accepted(stage: AuthDecisionStage, request: AuditedRequest, roles: CheckedRoles = {}): void {
+  accepted(stage: AuthDecisionStage, request: AuditedRequest, rules: CheckedRules = {}): void {
     publishAccepted(stage);
-    this.logAccepted(stage, request, roles);
+    this.logAccepted(stage, request, rules);
   }
 
   /** Logs an accepted decision another part already counted, when `auditAccepted` is on. */
-  logAccepted(stage: AuthDecisionStage, request: AuditedRequest, roles: CheckedRoles = {}): void {
+  logAccepted(stage: AuthDecisionStage, request: AuditedRequest, rules: CheckedRules = {}): void {
     if (!this.settings.auditAccepted) return;
     const entry: AuditEntry = {
       event: 'auth_accepted',
@@ -39,8 +41,10 @@ export class AuditTrail {
       status: 200,
       ...requestFields(request, undefined),
     };
-    if (roles.rolesRequired) entry.rolesRequired = roles.rolesRequired;
-    if (roles.rolesAnyOf) entry.rolesAnyOf = roles.rolesAnyOf;
+    if (rules.rolesRequired) entry.rolesRequired = rules.rolesRequired;
+    if (rules.rolesAnyOf) entry.rolesAnyOf = rules.rolesAnyOf;
+    if (rules.scopesRequired) entry.scopesRequired = rules.scopesRequired;
+    if (rules.scopesAnyOf) entry.scopesAnyOf = rules.scopesAnyOf;
     this.logger.log(entry);
   }
 
@@ -49,6 +53,7 @@ export class AuditTrail {
     const stage = stageOf(error.code);
     publishRefused(stage, error.code, status);
     const { requiredRoles, requiredAnyRoles, ownerBypassRoles } = error.details;
+    const { requiredScopes, requiredAnyScopes } = error.details;
     const anyOf = requiredAnyRoles ?? ownerBypassRoles;
     const entry: AuditEntry = {
       event: 'auth_refused',
@@ -59,6 +64,8 @@ export class AuditTrail {
       ...requestFields(request, error.details.kid),
       ...(requiredRoles && { rolesRequired: requiredRoles }),
       ...(anyOf && { rolesAnyOf: anyOf }),
+      ...(requiredScopes && { scopesRequired: requiredScopes }),
+      ...(requiredAnyScopes && { scopesAnyOf: requiredAnyScopes }),
     };
     if (status >= 500) this.logger.error(entry);
     else this.logger.warn(entry);

@@ -20,6 +20,7 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
   [AuthErrorCode.InvalidToken, 401, 'Invalid token', INVALID],
   [AuthErrorCode.Inactive, 401, 'Token is no longer active', INVALID],
   [AuthErrorCode.InsufficientRoles, 403, 'Insufficient permissions', 'insufficient_scope'],
+  [AuthErrorCode.InsufficientScope, 403, 'Insufficient scope', 'insufficient_scope'],
   [AuthErrorCode.NotOwner, 403, 'Only the owner may do this', 'insufficient_scope'],
   [AuthErrorCode.KeysUnavailable, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.IssuerMismatch, 503, 'Token verification unavailable', undefined],
@@ -61,6 +62,31 @@ describe('toHttpResponse', () => {
       expect(toHttpResponse(new AuthError(code)).retryAfterSeconds).toBeUndefined();
     },
   );
+
+  it('names the scopes of a @Scopes refusal in the message and the challenge (RFC 6750 §3)', () => {
+    const answer = toHttpResponse(
+      new AuthError(AuthErrorCode.InsufficientScope, { requiredScopes: ['admin', 'audit'] }),
+    );
+    expect(answer).toEqual({
+      status: HttpStatus.FORBIDDEN,
+      message: 'Missing required scopes: admin, audit',
+      bearerError: 'insufficient_scope',
+      scope: 'admin audit',
+    });
+    expect(wwwAuthenticate('demo', answer)).toBe(
+      'Bearer realm="demo", error="insufficient_scope", error_description="Missing required scopes: admin, audit", scope="admin audit"',
+    );
+  });
+
+  it('offers the scopes of an @AnyScope refusal, any of which will do', () => {
+    const answer = toHttpResponse(
+      new AuthError(AuthErrorCode.InsufficientScope, { requiredAnyScopes: ['read', 'write'] }),
+    );
+    expect(answer).toMatchObject({
+      message: 'Requires one scope of: read, write',
+      scope: 'read write',
+    });
+  });
 
   it('lists the missing roles of a @Roles refusal in the message', () => {
     const answer = toHttpResponse(

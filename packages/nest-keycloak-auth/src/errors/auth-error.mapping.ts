@@ -8,6 +8,8 @@ export interface AuthHttpResponse {
   /** RFC 6750 error code for `WWW-Authenticate`; absent when no token was presented. */
   bearerError?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
   retryAfterSeconds?: number;
+  /** RFC 6750 `scope` attribute of an `insufficient_scope` challenge: the scopes that would do. */
+  scope?: string;
 }
 
 const INVALID_TOKEN = 'Invalid token';
@@ -40,6 +42,21 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         ? `Missing required roles: ${missing.join(', ')}`
         : 'Insufficient permissions';
       return { status: HttpStatus.FORBIDDEN, message, bearerError: 'insufficient_scope' };
+    }
+    case AuthErrorCode.InsufficientScope: {
+      const { requiredScopes: all, requiredAnyScopes: any } = error.details;
+      const message = all
+        ? `Missing required scopes: ${all.join(', ')}`
+        : any
+          ? `Requires one scope of: ${any.join(', ')}`
+          : 'Insufficient scope';
+      const scope = (all ?? any)?.join(' ');
+      return {
+        status: HttpStatus.FORBIDDEN,
+        message,
+        bearerError: 'insufficient_scope',
+        ...(scope && { scope }),
+      };
     }
     case AuthErrorCode.NotOwner: {
       const roles = error.details.ownerBypassRoles ?? [];
@@ -92,8 +109,9 @@ export function wwwAuthenticate(realm: string, response: AuthHttpResponse): stri
   const parts = [`Bearer realm="${quote(realm)}"`];
   if (response.bearerError) {
     parts.push(`error="${response.bearerError}"`);
-    parts.push(`error_description="${descriptionChars(response.message)}"`);
+    parts.push(`error_description="${attributeChars(response.message)}"`);
   }
+  if (response.scope) parts.push(`scope="${attributeChars(response.scope)}"`);
   return parts.join(', ');
 }
 
@@ -101,8 +119,11 @@ function quote(value: string): string {
   return value.replace(/["\\]/g, '\\$&');
 }
 
-/** RFC 6750 section 3 allows only %x20-21 / %x23-5B / %x5D-7E: the others are dropped, not escaped. */
-function descriptionChars(value: string): string {
+/**
+ * RFC 6750 section 3 allows only %x20-21 / %x23-5B / %x5D-7E in `error_description` and
+ * `scope`: the others are dropped, not escaped.
+ */
+function attributeChars(value: string): string {
   return value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
 }
 

@@ -24,6 +24,8 @@ export const AuthErrorCode = {
   /** Keycloak was reached and refused this API's client id or secret (a configuration fault). */
   ClientCredentialsRefused: 'ERR_AUTH_CLIENT_CREDENTIALS_REFUSED',
   InsufficientRoles: 'ERR_AUTH_INSUFFICIENT_ROLES',
+  /** `@Scopes`/`@AnyScope`: the token's `scope` claim lacks what the route demands. */
+  InsufficientScope: 'ERR_AUTH_INSUFFICIENT_SCOPE',
   /** `@OwnerOrRole`: the caller neither owns the resource nor holds a role that overrides it. */
   NotOwner: 'ERR_AUTH_NOT_OWNER',
   /** The client IP caused more failed authentications than the window allows (429). */
@@ -41,6 +43,10 @@ export interface AuthErrorDetails {
   requiredRoles?: readonly string[];
   /** The route's `@AnyRole` (one of them), for the audit entry of an InsufficientRoles refusal. */
   requiredAnyRoles?: readonly string[];
+  /** The route's `@Scopes` (InsufficientScope): every one is needed. */
+  requiredScopes?: readonly string[];
+  /** The route's `@AnyScope` (InsufficientScope): one of them is enough. */
+  requiredAnyScopes?: readonly string[];
   /** Roles that would have let a non-owner through (NotOwner). */
   ownerBypassRoles?: readonly string[];
   /** Seconds after which a retry may succeed (KeysUnavailable, IssuerMismatch, TooManyFailures). */

@@ -3,6 +3,8 @@ import { ROLES_ANY_KEY } from '../decorators/any-role.decorator.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
 import { REQUIRE_ACTIVE_TOKEN_KEY } from '../decorators/require-active-token.decorator.js';
 import { ROLES_ALL_KEY } from '../decorators/roles.decorator.js';
+import { SCOPES_ANY_KEY } from '../decorators/any-scope.decorator.js';
+import { SCOPES_ALL_KEY } from '../decorators/scopes.decorator.js';
 import { OWNER_RULE_KEY, type OwnerRule } from '../decorators/owner-or-role.decorator.js';
 
 /** A handler or a controller class, as the Reflector takes it. */
@@ -16,6 +18,10 @@ export interface RouteAuth {
   readonly allRoles?: readonly string[];
   /** `@AnyRole`: at least one of these. */
   readonly anyRoles?: readonly string[];
+  /** `@Scopes`: every one of these in the token's `scope` claim. */
+  readonly allScopes?: readonly string[];
+  /** `@AnyScope`: at least one of these. */
+  readonly anyScopes?: readonly string[];
   /** `@RequireActiveToken`: ask Keycloak's introspection endpoint. */
   readonly introspected: boolean;
   /** `@OwnerOrRole`: the owner of the addressed resource, or a holder of one of its roles. */
@@ -25,9 +31,10 @@ export interface RouteAuth {
 /**
  * The one precedence rule, read by both guards, the interceptor and the OpenAPI marking:
  * - roles: the handler's `@Roles`/`@AnyRole` (as a pair) replace the controller's;
+ * - scopes: the handler's `@Scopes`/`@AnyScope` (as a pair) replace the controller's;
  * - introspection: the handler's `@RequireActiveToken` value, else the controller's;
- * - public: the handler's `@Public` value, else, when the handler itself asks for roles or
- *   introspection, not public (its demand needs a token), else the controller's;
+ * - public: the handler's `@Public` value, else, when the handler itself asks for roles, scopes
+ *   or introspection, not public (its demand needs a token), else the controller's;
  * - a public route demands nothing else.
  */
 export function readRouteAuth(
@@ -39,11 +46,14 @@ export function readRouteAuth(
   const handlerAll = own<string[]>(ROLES_ALL_KEY, handler);
   const handlerAny = own<string[]>(ROLES_ANY_KEY, handler);
   const handlerRoles = handlerAll !== undefined || handlerAny !== undefined;
+  const handlerAllScopes = own<string[]>(SCOPES_ALL_KEY, handler);
+  const handlerAnyScopes = own<string[]>(SCOPES_ANY_KEY, handler);
+  const handlerScopes = handlerAllScopes !== undefined || handlerAnyScopes !== undefined;
   const handlerIntrospect = own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, handler);
 
   const isPublic =
     own<boolean>(IS_PUBLIC_KEY, handler) ??
-    (handlerRoles || handlerIntrospect === true
+    (handlerRoles || handlerScopes || handlerIntrospect === true
       ? false
       : own<boolean>(IS_PUBLIC_KEY, controller) === true);
   if (isPublic) return PUBLIC;
@@ -51,6 +61,8 @@ export function readRouteAuth(
     isPublic: false,
     allRoles: handlerRoles ? handlerAll : own<string[]>(ROLES_ALL_KEY, controller),
     anyRoles: handlerRoles ? handlerAny : own<string[]>(ROLES_ANY_KEY, controller),
+    allScopes: handlerScopes ? handlerAllScopes : own<string[]>(SCOPES_ALL_KEY, controller),
+    anyScopes: handlerScopes ? handlerAnyScopes : own<string[]>(SCOPES_ANY_KEY, controller),
     introspected:
       (handlerIntrospect ?? own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, controller)) === true,
     owner: own<OwnerRule>(OWNER_RULE_KEY, handler) ?? own<OwnerRule>(OWNER_RULE_KEY, controller),

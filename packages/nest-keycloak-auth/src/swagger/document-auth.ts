@@ -5,6 +5,8 @@ import type {
   OperationObject,
   PathItemObject,
   ReferenceObject,
+  ScopesObject,
+  SecuritySchemeObject,
 } from '@nestjs/swagger';
 import { readRouteAuth, type RouteAuth } from '../metadata/route-auth.js';
 import {
@@ -58,6 +60,7 @@ export function documentAuth(
       }
       body ??= ensureErrorSchema(document, errorSchema);
       describeProtected(operation, auth, securitySchemes, body);
+      requireScopes(document, operation, auth, securitySchemes);
     }
   }
   return document;
@@ -100,9 +103,44 @@ function describeProtected(
   );
 }
 
+/**
+ * Lists the route's OAuth scopes in its security requirements for the document's OAuth2 and
+ * OpenID Connect schemes (`@AnyScope`: one requirement per scope, any of which will do), and
+ * declares each in the OAuth2 flows, so Swagger UI offers it at sign-in. Other schemes (a
+ * pasted bearer token) keep `[]`, as OpenAPI 3.0 requires.
+ */
+function requireScopes(
+  document: OpenAPIObject,
+  op: OperationObject,
+  auth: RouteAuth,
+  schemes: readonly string[],
+): void {
+  if (!auth.allScopes && !auth.anyScopes) return;
+  const all = auth.allScopes ?? [];
+  const alternatives = auth.anyScopes ? auth.anyScopes.map((one) => [...all, one]) : [[...all]];
+  const components = document.components?.securitySchemes ?? {};
+  op.security = schemes.flatMap((name) => {
+    const scheme = components[name];
+    const scoped = scheme && 'type' in scheme && ['oauth2', 'openIdConnect'].includes(scheme.type);
+    if (!scoped) return [{ [name]: [] }];
+    if (scheme.type === 'oauth2') declareScopes(scheme, alternatives.flat());
+    return alternatives.map((scopes) => ({ [name]: scopes }));
+  });
+}
+
+/** Adds `scopes` to every flow of an OAuth2 scheme that does not list them yet. */
+function declareScopes(scheme: SecuritySchemeObject, scopes: readonly string[]): void {
+  for (const flow of Object.values(scheme.flows ?? {}) as Array<{ scopes?: ScopesObject }>) {
+    flow.scopes ??= {};
+    for (const scope of scopes) flow.scopes[scope] ??= 'Required by some operations';
+  }
+}
+
 /** Why the route can answer 403, or undefined when any valid token passes. */
 function forbiddenWhen(auth: RouteAuth): string | undefined {
   const reasons: string[] = [];
+  if (auth.allScopes) reasons.push(`Requires every scope of: ${auth.allScopes.join(', ')}`);
+  if (auth.anyScopes) reasons.push(`Requires one scope of: ${auth.anyScopes.join(', ')}`);
   if (auth.allRoles) reasons.push(`Requires every role of: ${auth.allRoles.join(', ')}`);
   if (auth.anyRoles) reasons.push(`Requires one role of: ${auth.anyRoles.join(', ')}`);
   if (auth.owner) {

@@ -9,9 +9,13 @@ const SCOPES: Record<string, string> = { openid: 'Sign in with OpenID Connect' }
 
 /**
  * The OAuth2 authorization-code scheme Swagger UI signs in with, on the realm's endpoints as
- * a browser reaches them (see {@link browserTokenEndpoint}).
+ * a browser reaches them (see {@link browserTokenEndpoint}). `scopes`: those the document's
+ * operations require (documentAuth adds them), offered next to `openid`.
  */
-export function oauth2Scheme(endpoints: OidcEndpoints): SecuritySchemeObject {
+export function oauth2Scheme(
+  endpoints: OidcEndpoints,
+  scopes: Record<string, string> = {},
+): SecuritySchemeObject {
   const tokenUrl = browserTokenEndpoint(endpoints);
   return {
     type: 'oauth2',
@@ -22,7 +26,7 @@ export function oauth2Scheme(endpoints: OidcEndpoints): SecuritySchemeObject {
         authorizationUrl: endpoints.authorizationEndpoint,
         tokenUrl,
         refreshUrl: tokenUrl,
-        scopes: { ...SCOPES },
+        scopes: { ...scopes, ...SCOPES },
       },
     },
   };
@@ -38,12 +42,15 @@ export function withOAuth2Endpoints(
   name = OAUTH2_SCHEME,
 ): OpenAPIObject {
   const schemes = document.components?.securitySchemes;
-  if (!schemes?.[name]) return document;
+  const current = schemes?.[name];
+  if (!current) return document;
+  // The scopes documentAuth declared for the operations stay.
+  const declared = 'flows' in current ? current.flows?.authorizationCode?.scopes : undefined;
   return {
     ...document,
     components: {
       ...document.components,
-      securitySchemes: { ...schemes, [name]: oauth2Scheme(endpoints) },
+      securitySchemes: { ...schemes, [name]: oauth2Scheme(endpoints, declared) },
     },
   };
 }
