@@ -11,6 +11,7 @@ import { keycloakConfig } from './config/keycloak.config.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
 import { MeModule } from './me/me.module.js';
+import { OrgsModule } from './orgs/orgs.module.js';
 
 /**
  * The API: AuthModule fed from the validated `keycloak` config (the environment, read by the
@@ -26,6 +27,7 @@ import { MeModule } from './me/me.module.js';
     DatabaseModule,
     HealthModule,
     MeModule,
+    OrgsModule,
     ItemsModule,
     AdminModule,
   ],

@@ -164,6 +164,8 @@ async function senderTokens(keycloak: KeycloakStandIn): Promise<Tokens> {
     carol: await keycloak.tokenFor('carol'),
     dave: await keycloak.tokenFor('dave'),
     service: await serviceAccountToken(keycloak),
+    'alice in organizations': await keycloak.tokenFor('alice', { scope: 'openid organization:*' }),
+    'alice without profile': await keycloak.tokenFor('alice', { scope: 'openid email' }),
     'bad token': 'not-a-jwt',
     // Beyond the app's 30 s clock tolerance.
     'expired token': await keycloak.tokenFor('bob', { expiresIn: -120 }),

@@ -53,6 +53,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orgs/{org}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The named organization, as the caller belongs to it */
+        get: operations["OrgsController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/items": {
         parameters: {
             query?: never;
@@ -174,6 +191,29 @@ export interface components {
              *     ]
              */
             scopes: string[];
+        };
+        OrganizationDto: {
+            /**
+             * @description The organization's alias
+             * @example acme
+             */
+            alias: string;
+            /**
+             * @description Its id, when the realm's organization mapper adds ids
+             * @example 62fc5b8e-0a53-4a5b-9d5e-1c2b3a4d5e6f
+             */
+            id?: string;
+            /**
+             * @description Its attributes, when the realm's organization mapper adds them
+             * @example {
+             *       "tier": [
+             *         "gold"
+             *       ]
+             *     }
+             */
+            attributes?: {
+                [key: string]: string[];
+            };
         };
         Item: {
             /**
@@ -321,6 +361,84 @@ export interface operations {
                 };
             };
             /** @description Requires every scope of: profile */
+            403: {
+                headers: {
+                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many failed authentications from this client address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Token verification unavailable: signing keys cannot be fetched */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    OrgsController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's alias */
+                org: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller is a member */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationDto"];
+                };
+            };
+            /** @description Bad request, e.g. a bearer token sent twice */
+            400: {
+                headers: {
+                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Requires membership of the organization named by path parameter org */
             403: {
                 headers: {
                     /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */

@@ -35,6 +35,12 @@ const REFUSALS: Record<string, { message: string; header: string }> = {
     header:
       'Bearer realm="demo", error="insufficient_scope", error_description="Missing required roles: api-admin"',
   },
+  // Tokens requested without an organization scope carry no organization claim.
+  'GET /orgs/acme': {
+    message: 'Not a member of this organization',
+    header:
+      'Bearer realm="demo", error="insufficient_scope", error_description="Not a member of this organization"',
+  },
   'GET /items': {
     message: 'Insufficient permissions',
     header:

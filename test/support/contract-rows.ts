@@ -1,8 +1,18 @@
 import type { Fault, StandInEndpoint } from 'nest-keycloak-auth/testing';
 import { ROUTE_TABLE, type Caller } from './route-table.js';
 
-/** Who sends a row's request: a demo caller, or a token the API must refuse. */
-export type Sender = Caller | 'dave' | 'bad token' | 'expired token';
+/**
+ * Who sends a row's request: a demo caller, a token the API must refuse, or alice with a token
+ * requested with `scope=openid organization:*` (she is in acme) or with `openid email` (no
+ * profile scope).
+ */
+export type Sender =
+  | Caller
+  | 'dave'
+  | 'bad token'
+  | 'expired token'
+  | 'alice in organizations'
+  | 'alice without profile';
 
 /** One request of the contract test (test/openapi-contract.e2e-spec.ts) and its status. */
 export interface ContractRow {
@@ -64,6 +74,27 @@ export const APP_ROWS: ContractRow[] = [
       status: 400,
     }),
   ),
+  {
+    name: 'GET /orgs/acme as a member',
+    method: 'GET',
+    path: '/orgs/acme',
+    as: 'alice in organizations',
+    status: 200,
+  },
+  {
+    name: 'GET /orgs/globex as a non-member → 403',
+    method: 'GET',
+    path: '/orgs/globex',
+    as: 'alice in organizations',
+    status: 403,
+  },
+  {
+    name: 'GET /me without the profile scope → 403',
+    method: 'GET',
+    path: '/me',
+    as: 'alice without profile',
+    status: 403,
+  },
   {
     name: 'GET /admin/users while the Admin REST API fails → 502',
     method: 'GET',

@@ -19,6 +19,12 @@ export const ROUTE_TABLE: ReadonlyArray<[Method, string, Record<Caller, number>]
     { alice: 200, bob: 200, carol: 200, dave: 200, service: 200, anonymous: 200 },
   ],
   ['GET', '/me', { alice: 200, bob: 200, carol: 200, dave: 200, service: 200, anonymous: 401 }],
+  // Tokens requested without an organization scope carry no organization claim.
+  [
+    'GET',
+    '/orgs/acme',
+    { alice: 403, bob: 403, carol: 403, dave: 403, service: 403, anonymous: 401 },
+  ],
   ['GET', '/items', { alice: 200, bob: 200, carol: 403, dave: 200, service: 200, anonymous: 401 }],
   [
     'GET',

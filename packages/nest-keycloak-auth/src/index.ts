@@ -17,6 +17,13 @@ export type {
   ResourceOwnerLookup,
 } from './ownership/resource-owner-lookup.js';
 export { CurrentUser } from './decorators/current-user.decorator.js';
+export {
+  RequireOrganization,
+  type OrganizationSource,
+} from './decorators/require-organization.decorator.js';
+export { CurrentOrganization } from './decorators/current-organization.decorator.js';
+export { OrganizationGuard, type OrganizationRequest } from './guards/organization.guard.js';
+export { organizationsOf, type Organization } from './organizations/organization.js';
 export { JwtAuthGuard, type GuardedRequest } from './guards/jwt-auth.guard.js';
 export { RolesGuard } from './guards/roles.guard.js';
 export { ScopesGuard } from './guards/scopes.guard.js';

@@ -1,4 +1,5 @@
 import type { JWTPayload } from 'jose';
+import { organizationsOf, type Organization } from './organizations/organization.js';
 
 /** Who made the request, built from a verified Keycloak access token. */
 export interface AuthPrincipal {
@@ -14,6 +15,8 @@ export interface AuthPrincipal {
   roles: ReadonlySet<string>;
   /** The `scope` claim split on spaces. */
   scopes: readonly string[];
+  /** Keycloak Organizations the caller belongs to, from the `organization` claim. */
+  organizations: readonly Organization[];
   /** Client the token was issued to. */
   azp?: string;
   /** Seconds since the epoch at which the token expires. */
@@ -48,6 +51,7 @@ export function toPrincipal(claims: JWTPayload, clientId: string, kid?: string):
     clientRoles,
     roles: new Set([...realmRoles, ...clientRoles]),
     scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
+    organizations: organizationsOf(claims.organization),
     azp: optionalString(claims.azp),
     exp: claims.exp as number,
     ...(kid !== undefined && { kid }),

@@ -85,6 +85,42 @@ describe.each(ADAPTERS)('the library on %s (Keycloak stand-in)', (adapter) => {
     });
   });
 
+  describe('Keycloak Organizations (the organization claim)', () => {
+    const inOrganizations = (organization: unknown) =>
+      keycloak.tokenFor('alice', { extra: { organization } });
+
+    it('hands a member the organization the path names, in one shape whatever the claim form', async () => {
+      const list = await inOrganizations(['globex', 'acme']);
+      expect((await get('/orgs/acme', list).expect(200)).body).toEqual({ alias: 'acme' });
+      const detailed = await inOrganizations({ acme: { id: 'id-1', tier: ['gold'] } });
+      expect((await get('/orgs/acme', detailed).expect(200)).body).toEqual({
+        alias: 'acme',
+        id: 'id-1',
+        attributes: { tier: ['gold'] },
+      });
+    });
+
+    it('refuses a member of another organization, and a token without the claim, with 403', async () => {
+      for (const token of [await inOrganizations(['globex']), await keycloak.tokenFor('alice')]) {
+        const response = await get('/orgs/acme', token).expect(403);
+        expect(response.body.message).toBe('Not a member of this organization');
+        expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
+      }
+    });
+
+    it('reads the organization from a header; without it the request is a 400', async () => {
+      const token = await inOrganizations(['acme']);
+      const tenant = () =>
+        request(app.getHttpServer()).get('/tenant').set('Authorization', `Bearer ${token}`);
+      expect((await tenant().set('X-Organization', 'acme').expect(200)).body).toEqual({
+        alias: 'acme',
+      });
+      await tenant().set('X-Organization', 'globex').expect(403);
+      const { body } = await tenant().expect(400);
+      expect(body.message).toBe('Organization not named: header X-Organization');
+    });
+  });
+
   it('hands the verified principal to @CurrentUser', async () => {
     const token = await keycloak.tokenFor('carol');
     const { body } = await get('/me', token).expect(200);

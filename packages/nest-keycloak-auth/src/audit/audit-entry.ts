@@ -49,6 +49,8 @@ export function stageOf(code: string): AuthDecisionStage {
     case AuthErrorCode.InsufficientRoles:
     case AuthErrorCode.InsufficientScope:
     case AuthErrorCode.NotOwner:
+    case AuthErrorCode.NotOrganizationMember:
+    case AuthErrorCode.OrganizationMissing:
       return 'authorization';
     case AuthErrorCode.Inactive:
     case AuthErrorCode.IntrospectionUnavailable:

@@ -22,6 +22,13 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
   [AuthErrorCode.InsufficientRoles, 403, 'Insufficient permissions', 'insufficient_scope'],
   [AuthErrorCode.InsufficientScope, 403, 'Insufficient scope', 'insufficient_scope'],
   [AuthErrorCode.NotOwner, 403, 'Only the owner may do this', 'insufficient_scope'],
+  [
+    AuthErrorCode.NotOrganizationMember,
+    403,
+    'Not a member of this organization',
+    'insufficient_scope',
+  ],
+  [AuthErrorCode.OrganizationMissing, 400, 'Organization not named', undefined],
   [AuthErrorCode.KeysUnavailable, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.IssuerMismatch, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.TooManyFailures, 429, 'Too many failed authentications', undefined],

@@ -58,6 +58,21 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         ...(scope && { scope }),
       };
     }
+    case AuthErrorCode.NotOrganizationMember:
+      return {
+        status: HttpStatus.FORBIDDEN,
+        message: 'Not a member of this organization',
+        bearerError: 'insufficient_scope',
+      };
+    case AuthErrorCode.OrganizationMissing: {
+      const source = error.details.organizationSource;
+      const where = !source
+        ? ''
+        : 'param' in source
+          ? `: path parameter ${source.param}`
+          : `: header ${source.header}`;
+      return { status: HttpStatus.BAD_REQUEST, message: `Organization not named${where}` };
+    }
     case AuthErrorCode.NotOwner: {
       const roles = error.details.ownerBypassRoles ?? [];
       const message = roles.length

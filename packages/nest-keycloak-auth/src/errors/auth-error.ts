@@ -26,6 +26,10 @@ export const AuthErrorCode = {
   InsufficientRoles: 'ERR_AUTH_INSUFFICIENT_ROLES',
   /** `@Scopes`/`@AnyScope`: the token's `scope` claim lacks what the route demands. */
   InsufficientScope: 'ERR_AUTH_INSUFFICIENT_SCOPE',
+  /** `@RequireOrganization`: the caller is not a member of the organization the request names. */
+  NotOrganizationMember: 'ERR_AUTH_NOT_ORGANIZATION_MEMBER',
+  /** `@RequireOrganization`: the request names no organization (parameter or header absent). */
+  OrganizationMissing: 'ERR_AUTH_ORGANIZATION_MISSING',
   /** `@OwnerOrRole`: the caller neither owns the resource nor holds a role that overrides it. */
   NotOwner: 'ERR_AUTH_NOT_OWNER',
   /** The client IP caused more failed authentications than the window allows (429). */
@@ -47,6 +51,8 @@ export interface AuthErrorDetails {
   requiredScopes?: readonly string[];
   /** The route's `@AnyScope` (InsufficientScope): one of them is enough. */
   requiredAnyScopes?: readonly string[];
+  /** Where the route expected the organization's alias (OrganizationMissing). */
+  organizationSource?: { readonly param: string } | { readonly header: string };
   /** Roles that would have let a non-owner through (NotOwner). */
   ownerBypassRoles?: readonly string[];
   /** Seconds after which a retry may succeed (KeysUnavailable, IssuerMismatch, TooManyFailures). */

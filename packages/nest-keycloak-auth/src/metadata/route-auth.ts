@@ -6,6 +6,10 @@ import { ROLES_ALL_KEY } from '../decorators/roles.decorator.js';
 import { SCOPES_ANY_KEY } from '../decorators/any-scope.decorator.js';
 import { SCOPES_ALL_KEY } from '../decorators/scopes.decorator.js';
 import { OWNER_RULE_KEY, type OwnerRule } from '../decorators/owner-or-role.decorator.js';
+import {
+  ORGANIZATION_RULE_KEY,
+  type OrganizationSource,
+} from '../decorators/require-organization.decorator.js';
 
 /** A handler or a controller class, as the Reflector takes it. */
 export type MetadataTarget = Parameters<Reflector['get']>[1];
@@ -26,6 +30,8 @@ export interface RouteAuth {
   readonly introspected: boolean;
   /** `@OwnerOrRole`: the owner of the addressed resource, or a holder of one of its roles. */
   readonly owner?: OwnerRule;
+  /** `@RequireOrganization`: where the request names the organization the caller must be in. */
+  readonly organization?: OrganizationSource;
 }
 
 /**
@@ -66,6 +72,9 @@ export function readRouteAuth(
     introspected:
       (handlerIntrospect ?? own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, controller)) === true,
     owner: own<OwnerRule>(OWNER_RULE_KEY, handler) ?? own<OwnerRule>(OWNER_RULE_KEY, controller),
+    organization:
+      own<OrganizationSource>(ORGANIZATION_RULE_KEY, handler) ??
+      own<OrganizationSource>(ORGANIZATION_RULE_KEY, controller),
   };
 }
 

@@ -143,6 +143,13 @@ function forbiddenWhen(auth: RouteAuth): string | undefined {
   if (auth.anyScopes) reasons.push(`Requires one scope of: ${auth.anyScopes.join(', ')}`);
   if (auth.allRoles) reasons.push(`Requires every role of: ${auth.allRoles.join(', ')}`);
   if (auth.anyRoles) reasons.push(`Requires one role of: ${auth.anyRoles.join(', ')}`);
+  if (auth.organization) {
+    const where =
+      'param' in auth.organization
+        ? `path parameter ${auth.organization.param}`
+        : `header ${auth.organization.header}`;
+    reasons.push(`Requires membership of the organization named by ${where}`);
+  }
   if (auth.owner) {
     const bypass = auth.owner.roles.length
       ? `, or one role of: ${auth.owner.roles.join(', ')}`

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { AnyScope } from '../decorators/any-scope.decorator.js';
+import { RequireOrganization } from '../decorators/require-organization.decorator.js';
 import { Roles } from '../decorators/roles.decorator.js';
 import { Scopes } from '../decorators/scopes.decorator.js';
 import { deriveEndpoints } from '../oidc/oidc-endpoints.js';
@@ -30,11 +31,15 @@ class ScopedController {
   @AnyScope('read', 'write')
   @Get('either')
   either() {}
+
+  @RequireOrganization({ param: 'org' })
+  @Get(':org/items')
+  orgItems() {}
 }
 
 const endpoints = deriveEndpoints('http://kc.test/realms/demo');
 
-describe('documentAuth: OAuth scopes', () => {
+describe('documentAuth: OAuth scopes and organizations', () => {
   let app: INestApplication;
   let doc: OpenAPIObject;
   const op = (path: string): OperationObject => doc.paths[`/${path}`].get!;
@@ -74,6 +79,12 @@ describe('documentAuth: OAuth scopes', () => {
     );
     expect((op('either').responses[403] as ResponseObject).description).toBe(
       'Requires one scope of: read, write',
+    );
+  });
+
+  it('names the organization rule in the 403', () => {
+    expect((doc.paths['/{org}/items'].get!.responses[403] as ResponseObject).description).toBe(
+      'Requires every scope of: items. Requires membership of the organization named by path parameter org',
     );
   });
 

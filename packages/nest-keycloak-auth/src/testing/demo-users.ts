@@ -10,6 +10,8 @@ export interface StandInUser {
   enabled: boolean;
   /** Roles of the API client (resource_access[clientId].roles) put in this user's tokens. */
   clientRoles: string[];
+  /** Aliases of the Keycloak Organizations the user belongs to. */
+  organizations: string[];
 }
 
 /** Names of the built-in demo users. */
@@ -20,21 +22,36 @@ export const SERVICE_ACCOUNT_ID = '0f6c1b3e-5a0d-4c36-9d7e-2b8a4f1c7e90';
 
 /**
  * Demo users: alice is api-admin, bob api-read, carol has no client role, dave api-read and
- * api-write.
+ * api-write. Organizations: alice and dave are in acme, bob in globex, carol in none.
  */
 export const DEMO_USERS: readonly StandInUser[] = [
-  demoUser('alice', 'Alice', 'Anderson', '5d1a0c8e-1f2b-4c3d-8e4f-a1b2c3d4e5f6', ['api-admin']),
-  demoUser('bob', 'Bob', 'Brown', '6e2b1d9f-2a3c-4d4e-9f5a-b2c3d4e5f6a7', ['api-read']),
+  demoUser(
+    'alice',
+    'Alice',
+    'Anderson',
+    '5d1a0c8e-1f2b-4c3d-8e4f-a1b2c3d4e5f6',
+    ['api-admin'],
+    ['acme'],
+  ),
+  demoUser('bob', 'Bob', 'Brown', '6e2b1d9f-2a3c-4d4e-9f5a-b2c3d4e5f6a7', ['api-read'], ['globex']),
   demoUser('carol', 'Carol', 'Clark', '7f3c2e0a-3b4d-4e5f-8a6b-c3d4e5f6a7b8', []),
-  demoUser('dave', 'Dave', 'Davis', '803d3f1b-4c5e-4f6a-9b7c-d4e5f6a7b8c9', [
-    'api-read',
-    'api-write',
-  ]),
+  demoUser(
+    'dave',
+    'Dave',
+    'Davis',
+    '803d3f1b-4c5e-4f6a-9b7c-d4e5f6a7b8c9',
+    ['api-read', 'api-write'],
+    ['acme'],
+  ),
 ];
 
 /** Fresh, mutable copies of the demo users. */
 export function demoUsers(): StandInUser[] {
-  return DEMO_USERS.map((user) => ({ ...user, clientRoles: [...user.clientRoles] }));
+  return DEMO_USERS.map((user) => ({
+    ...user,
+    clientRoles: [...user.clientRoles],
+    organizations: [...user.organizations],
+  }));
 }
 
 /** Finds a user by username, or derives a stable placeholder user for an unknown name. */
@@ -77,7 +94,8 @@ function demoUser(
   lastName: string,
   id: string,
   clientRoles: string[],
+  organizations: string[] = [],
 ): StandInUser {
   const email = `${username}@example.com`;
-  return { id, username, email, firstName, lastName, enabled: true, clientRoles };
+  return { id, username, email, firstName, lastName, enabled: true, clientRoles, organizations };
 }

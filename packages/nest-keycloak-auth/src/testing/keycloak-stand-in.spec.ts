@@ -13,6 +13,7 @@ import {
   KeycloakStandIn,
   tamperPayload,
 } from './index.js';
+import { demoUsers } from './demo-users.js';
 
 describe('KeycloakStandIn', () => {
   let kc: KeycloakStandIn;
@@ -93,6 +94,35 @@ describe('KeycloakStandIn', () => {
     const id = decodeJwt(await kc.mintIdToken({ azp: 'spa' }));
     expect(id).toMatchObject({ typ: 'ID', aud: 'spa', azp: 'spa' });
     expect(decodeJwt(await kc.mintRefreshToken()).typ).toBe('Refresh');
+  });
+
+  it.each([
+    ['alice', 'openid organization:*', ['acme']],
+    ['alice', 'openid organization', ['acme']],
+    ['alice', 'openid organization:acme', ['acme']],
+    ['bob', 'openid organization:acme', undefined],
+    ['carol', 'openid organization:*', undefined],
+    ['alice', 'openid profile', undefined],
+  ])(
+    "puts organization claims in %s's token for scope %p as Keycloak 26 does",
+    (user, scope, claim) => {
+      expect(kc.accessClaims({ username: user, scope }).organization).toEqual(claim);
+    },
+  );
+
+  it('gives no claim for plain organization once a user is in two (Keycloak 26)', async () => {
+    const twoOrgs = await KeycloakStandIn.start({
+      users: [{ ...demoUsers()[0], organizations: ['acme', 'globex'] }],
+    });
+    try {
+      expect(twoOrgs.accessClaims({ scope: 'openid organization' }).organization).toBeUndefined();
+      expect(twoOrgs.accessClaims({ scope: 'organization:*' }).organization).toEqual([
+        'acme',
+        'globex',
+      ]);
+    } finally {
+      await twoOrgs.stop();
+    }
   });
 
   it('rotates and removes signing keys', async () => {
@@ -188,6 +218,16 @@ describe('KeycloakStandIn', () => {
     } finally {
       await kc.restart();
     }
+  });
+
+  it('releaseDelayed() answers a held request now, as its delay running out would', async () => {
+    // A 60 s delay in a test with jest's 5 s timeout: only the release lets it pass.
+    kc.failNext('introspect', { delayMs: 60_000 });
+    const held = kc.delayedRequest();
+    const answer = introspect(await kc.tokenFor('alice'));
+    await held;
+    kc.releaseDelayed();
+    expect(await answer).toMatchObject({ active: true });
   });
 
   it('stop() refuses connections and restart() serves again on the same port', async () => {

@@ -68,7 +68,14 @@ export class TokenFactory {
       claims = { ...base, aud: options.aud ?? this.ctx.issuer, scope };
     } else {
       const aud = options.aud ?? [this.ctx.clientId, 'account'];
-      claims = { ...base, aud, ...this.roleClaims(options, user), scope, ...profileClaims(user) };
+      claims = {
+        ...base,
+        aud,
+        ...this.roleClaims(options, user),
+        scope,
+        ...profileClaims(user),
+        ...organizationClaim(scope, user),
+      };
     }
     const result: JWTPayload = { ...claims, ...options.extra };
     for (const name of options.omit ?? []) delete result[name];
@@ -159,6 +166,23 @@ export async function signJwt(
 ): Promise<string> {
   const bytes = new TextEncoder().encode(JSON.stringify(payload));
   return new CompactSign(bytes).setProtectedHeader(header).sign(key);
+}
+
+/**
+ * The `organization` claim as Keycloak 26 writes it for the requested scope: `organization:*`
+ * lists every membership, `organization:acme` that one (if a member), and plain
+ * `organization` the only one, or no claim at all once the user is in two.
+ */
+function organizationClaim(scope: string, user: StandInUser): JWTPayload {
+  const aliases = organizationsFor(scope.split(' '), user.organizations);
+  return aliases.length > 0 ? { organization: aliases } : {};
+}
+
+function organizationsFor(asked: readonly string[], memberOf: readonly string[]): string[] {
+  if (asked.includes('organization:*')) return [...memberOf];
+  if (asked.includes('organization')) return memberOf.length === 1 ? [...memberOf] : [];
+  const named = asked.filter((item) => item.startsWith('organization:')).map((i) => i.slice(13));
+  return memberOf.filter((alias) => named.includes(alias));
 }
 
 function profileClaims(user: StandInUser): JWTPayload {

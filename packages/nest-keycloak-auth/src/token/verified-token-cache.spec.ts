@@ -10,6 +10,7 @@ function principal(sub: string, expSeconds = NOW / 1000 + 300): AuthPrincipal {
     clientRoles: [],
     roles: new Set(),
     scopes: [],
+    organizations: [],
     exp: expSeconds,
     claims: { sub },
   };
