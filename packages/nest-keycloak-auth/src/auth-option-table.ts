@@ -104,6 +104,20 @@ export const AUTH_ENVIRONMENT: readonly OptionSpec[] = Object.freeze([
     'Discovery retry interval while Keycloak is unreachable',
     whole(30, 1, 3600),
   ),
+  spec(
+    'authzDecisionTtlSeconds',
+    'AUTHZ_DECISION_TTL_SECONDS',
+    'integer',
+    'How long a @Permission decision is reused; 0 off',
+    whole(10, 0, 3600),
+  ),
+  spec(
+    'authzTimeoutMs',
+    'KEYCLOAK_AUTHZ_TIMEOUT_MS',
+    'integer',
+    'Timeout of one authorization decision (ms)',
+    whole(3000, 100, 60_000),
+  ),
   spec('auditAccepted', 'AUDIT_ACCEPTED', 'boolean', 'Also log accepted decisions (audit)', {
     default: 'false',
   }),

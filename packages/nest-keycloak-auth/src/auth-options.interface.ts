@@ -43,6 +43,13 @@ export interface AuthModuleOptions {
   discovery?: boolean;
   /** How often discovery is retried in the background while Keycloak is unreachable (1 to 3600). @default 30 */
   discoveryRetrySeconds?: number;
+  /**
+   * How long a Keycloak Authorization Services decision (`@Permission`) is reused per token and
+   * permission, in seconds (0 to 3600; never past `exp`; 0 asks every time). @default 10
+   */
+  authzDecisionTtlSeconds?: number;
+  /** Timeout of one authorization decision request, in ms (100 to 60000). @default 3000 */
+  authzTimeoutMs?: number;
   /** Log an `auth_accepted` audit event for every accepted decision (refusals are always logged). @default false */
   auditAccepted?: boolean;
   /**

@@ -31,6 +31,8 @@ export class AuthSettings {
   readonly introspectionCacheTtlMs: number;
   readonly tokenCacheMaxAgeMs: number;
   readonly discoveryRetryMs: number;
+  readonly authzDecisionTtlMs: number;
+  readonly authzTimeoutMs: number;
   readonly auditAccepted: boolean;
   readonly authFailureLimit: number;
   readonly authFailureWindowMs: number;
@@ -69,6 +71,8 @@ export class AuthSettings {
     this.tokenCacheMaxEntries = whole('tokenCacheMaxEntries');
     this.tokenCacheMaxAgeMs = whole('tokenCacheMaxAgeSeconds') * 1000;
     this.discoveryRetryMs = whole('discoveryRetrySeconds') * 1000;
+    this.authzDecisionTtlMs = whole('authzDecisionTtlSeconds') * 1000;
+    this.authzTimeoutMs = whole('authzTimeoutMs');
     this.auditAccepted = options.auditAccepted ?? false;
     this.authFailureLimit = whole('authFailureLimit');
     this.authFailureWindowMs = whole('authFailureWindowSeconds') * 1000;

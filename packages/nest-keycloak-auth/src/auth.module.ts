@@ -2,6 +2,9 @@ import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import type { AuthModuleOptions } from './auth-options.interface.js';
 import { AuditTrail } from './audit/audit-trail.js';
+import { CachingPolicyDecisionClient } from './authorization/caching-policy-decision.client.js';
+import { KeycloakPolicyDecisionClient } from './authorization/keycloak-policy-decision.client.js';
+import { PolicyDecisionClient } from './authorization/policy-decision.client.js';
 import { AuthSettings } from './auth-settings.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
 import { CachingIntrospectionClient } from './introspection/caching-introspection.client.js';
@@ -45,6 +48,13 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     ServiceTokenClient,
     AuditTrail,
     AuthFailureLimiter,
+    KeycloakPolicyDecisionClient,
+    {
+      provide: PolicyDecisionClient,
+      inject: [AuthSettings, KeycloakPolicyDecisionClient],
+      useFactory: (settings: AuthSettings, keycloak: KeycloakPolicyDecisionClient) =>
+        new CachingPolicyDecisionClient(keycloak, settings.authzDecisionTtlMs),
+    },
   ],
   // AuthSettings stays exported for the module's own classes an app registers itself
   // (registerGlobally: false); the package does not export it.
@@ -58,6 +68,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     ServiceTokenClient,
     AuditTrail,
     AuthFailureLimiter,
+    PolicyDecisionClient,
   ],
 })
 export class AuthModule extends ConfigurableAuthModule {}

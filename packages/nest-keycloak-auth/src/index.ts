@@ -17,6 +17,12 @@ export type {
   ResourceOwnerLookup,
 } from './ownership/resource-owner-lookup.js';
 export { CurrentUser } from './decorators/current-user.decorator.js';
+export { Permission } from './decorators/permission.decorator.js';
+export { PermissionGuard } from './guards/permission.guard.js';
+export {
+  PolicyDecisionClient,
+  type PolicyDecision,
+} from './authorization/policy-decision.client.js';
 export {
   RequireOrganization,
   type OrganizationSource,

@@ -40,6 +40,8 @@ export interface AuditEntry {
   scopesRequired?: readonly string[];
   /** The scopes of which one sufficed (`@AnyScope`). */
   scopesAnyOf?: readonly string[];
+  /** The Keycloak permissions (`resource#scope`) the route demanded, or those refused. */
+  permissions?: readonly string[];
   kid?: string;
 }
 
@@ -49,6 +51,9 @@ export function stageOf(code: string): AuthDecisionStage {
     case AuthErrorCode.InsufficientRoles:
     case AuthErrorCode.InsufficientScope:
     case AuthErrorCode.NotOwner:
+    case AuthErrorCode.PermissionDenied:
+    case AuthErrorCode.UnknownPermission:
+    case AuthErrorCode.AuthorizationUnavailable:
     case AuthErrorCode.NotOrganizationMember:
     case AuthErrorCode.OrganizationMissing:
       return 'authorization';

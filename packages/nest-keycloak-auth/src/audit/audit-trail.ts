@@ -11,6 +11,7 @@ export interface CheckedRules {
   rolesAnyOf?: readonly string[];
   scopesRequired?: readonly string[];
   scopesAnyOf?: readonly string[];
+  permissions?: readonly string[];
 }
 
 /**
@@ -45,6 +46,7 @@ export class AuditTrail {
     if (rules.rolesAnyOf) entry.rolesAnyOf = rules.rolesAnyOf;
     if (rules.scopesRequired) entry.scopesRequired = rules.scopesRequired;
     if (rules.scopesAnyOf) entry.scopesAnyOf = rules.scopesAnyOf;
+    if (rules.permissions) entry.permissions = rules.permissions;
     this.logger.log(entry);
   }
 
@@ -66,6 +68,7 @@ export class AuditTrail {
       ...(anyOf && { rolesAnyOf: anyOf }),
       ...(requiredScopes && { scopesRequired: requiredScopes }),
       ...(requiredAnyScopes && { scopesAnyOf: requiredAnyScopes }),
+      ...(error.details.permissions && { permissions: error.details.permissions }),
     };
     if (status >= 500) this.logger.error(entry);
     else this.logger.warn(entry);

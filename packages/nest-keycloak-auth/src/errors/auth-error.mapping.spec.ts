@@ -32,6 +32,9 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
   [AuthErrorCode.KeysUnavailable, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.IssuerMismatch, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.TooManyFailures, 429, 'Too many failed authentications', undefined],
+  [AuthErrorCode.PermissionDenied, 403, 'Permission denied', 'insufficient_scope'],
+  [AuthErrorCode.UnknownPermission, 403, 'Permission denied', 'insufficient_scope'],
+  [AuthErrorCode.AuthorizationUnavailable, 503, 'Authorization decision unavailable', undefined],
   [
     AuthErrorCode.IntrospectionUnavailable,
     502,
@@ -62,6 +65,7 @@ describe('toHttpResponse', () => {
     AuthErrorCode.KeysUnavailable,
     AuthErrorCode.IssuerMismatch,
     AuthErrorCode.TooManyFailures,
+    AuthErrorCode.AuthorizationUnavailable,
   ];
   it.each(TABLE.filter(([code]) => !RETRYABLE.includes(code)))(
     'gives %s no Retry-After',

@@ -58,6 +58,24 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         ...(scope && { scope }),
       };
     }
+    case AuthErrorCode.PermissionDenied:
+    case AuthErrorCode.UnknownPermission: {
+      // The same answer for both: the caller cannot tell a missing policy from a denial.
+      const permissions = error.details.permissions;
+      return {
+        status: HttpStatus.FORBIDDEN,
+        message: permissions?.length
+          ? `Permission denied: ${permissions.join(', ')}`
+          : 'Permission denied',
+        bearerError: 'insufficient_scope',
+      };
+    }
+    case AuthErrorCode.AuthorizationUnavailable:
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        message: 'Authorization decision unavailable',
+        retryAfterSeconds: Math.max(1, error.details.retryAfterSeconds ?? 5),
+      };
     case AuthErrorCode.NotOrganizationMember:
       return {
         status: HttpStatus.FORBIDDEN,

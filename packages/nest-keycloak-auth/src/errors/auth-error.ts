@@ -30,6 +30,12 @@ export const AuthErrorCode = {
   NotOrganizationMember: 'ERR_AUTH_NOT_ORGANIZATION_MEMBER',
   /** `@RequireOrganization`: the request names no organization (parameter or header absent). */
   OrganizationMissing: 'ERR_AUTH_ORGANIZATION_MISSING',
+  /** `@Permission`: Keycloak Authorization Services denied a permission the route lists. */
+  PermissionDenied: 'ERR_AUTH_PERMISSION_DENIED',
+  /** `@Permission`: Keycloak knows no such resource or scope (a misconfiguration, logged). */
+  UnknownPermission: 'ERR_AUTH_UNKNOWN_PERMISSION',
+  /** `@Permission`: no decision could be had from Keycloak (503). */
+  AuthorizationUnavailable: 'ERR_AUTH_AUTHORIZATION_UNAVAILABLE',
   /** `@OwnerOrRole`: the caller neither owns the resource nor holds a role that overrides it. */
   NotOwner: 'ERR_AUTH_NOT_OWNER',
   /** The client IP caused more failed authentications than the window allows (429). */
@@ -53,6 +59,8 @@ export interface AuthErrorDetails {
   requiredAnyScopes?: readonly string[];
   /** Where the route expected the organization's alias (OrganizationMissing). */
   organizationSource?: { readonly param: string } | { readonly header: string };
+  /** The permissions refused or unknown (PermissionDenied, UnknownPermission). */
+  permissions?: readonly string[];
   /** Roles that would have let a non-owner through (NotOwner). */
   ownerBypassRoles?: readonly string[];
   /** Seconds after which a retry may succeed (KeysUnavailable, IssuerMismatch, TooManyFailures). */

@@ -3,6 +3,7 @@ import { ROLES_ANY_KEY } from '../decorators/any-role.decorator.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
 import { REQUIRE_ACTIVE_TOKEN_KEY } from '../decorators/require-active-token.decorator.js';
 import { ROLES_ALL_KEY } from '../decorators/roles.decorator.js';
+import { PERMISSIONS_KEY } from '../decorators/permission.decorator.js';
 import { SCOPES_ANY_KEY } from '../decorators/any-scope.decorator.js';
 import { SCOPES_ALL_KEY } from '../decorators/scopes.decorator.js';
 import { OWNER_RULE_KEY, type OwnerRule } from '../decorators/owner-or-role.decorator.js';
@@ -30,6 +31,8 @@ export interface RouteAuth {
   readonly introspected: boolean;
   /** `@OwnerOrRole`: the owner of the addressed resource, or a holder of one of its roles. */
   readonly owner?: OwnerRule;
+  /** `@Permission`: Keycloak Authorization Services must grant every one. */
+  readonly permissions?: readonly string[];
   /** `@RequireOrganization`: where the request names the organization the caller must be in. */
   readonly organization?: OrganizationSource;
 }
@@ -59,7 +62,10 @@ export function readRouteAuth(
 
   const isPublic =
     own<boolean>(IS_PUBLIC_KEY, handler) ??
-    (handlerRoles || handlerScopes || handlerIntrospect === true
+    (handlerRoles ||
+    handlerScopes ||
+    handlerIntrospect === true ||
+    own<string[]>(PERMISSIONS_KEY, handler) !== undefined
       ? false
       : own<boolean>(IS_PUBLIC_KEY, controller) === true);
   if (isPublic) return PUBLIC;
@@ -72,6 +78,8 @@ export function readRouteAuth(
     introspected:
       (handlerIntrospect ?? own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, controller)) === true,
     owner: own<OwnerRule>(OWNER_RULE_KEY, handler) ?? own<OwnerRule>(OWNER_RULE_KEY, controller),
+    permissions:
+      own<string[]>(PERMISSIONS_KEY, handler) ?? own<string[]>(PERMISSIONS_KEY, controller),
     organization:
       own<OrganizationSource>(ORGANIZATION_RULE_KEY, handler) ??
       own<OrganizationSource>(ORGANIZATION_RULE_KEY, controller),

@@ -101,6 +101,11 @@ function describeProtected(
       'Retry-After': RETRY_AFTER,
     },
   );
+  if (auth.permissions) {
+    addErrorResponse(op, 503, 'Keycloak authorization decision unavailable', body, {
+      'Retry-After': RETRY_AFTER,
+    });
+  }
 }
 
 /**
@@ -143,6 +148,9 @@ function forbiddenWhen(auth: RouteAuth): string | undefined {
   if (auth.anyScopes) reasons.push(`Requires one scope of: ${auth.anyScopes.join(', ')}`);
   if (auth.allRoles) reasons.push(`Requires every role of: ${auth.allRoles.join(', ')}`);
   if (auth.anyRoles) reasons.push(`Requires one role of: ${auth.anyRoles.join(', ')}`);
+  if (auth.permissions) {
+    reasons.push(`Requires Keycloak permissions: ${auth.permissions.join(', ')}`);
+  }
   if (auth.organization) {
     const where =
       'param' in auth.organization

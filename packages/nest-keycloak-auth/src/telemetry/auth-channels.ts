@@ -31,7 +31,8 @@ export interface AuthDecisionMessage {
 }
 
 /** The Keycloak endpoints this library (and an app's admin client) calls. */
-export type KeycloakEndpoint = 'discovery' | 'jwks' | 'token' | 'introspection' | 'admin';
+export type KeycloakEndpoint =
+  'discovery' | 'jwks' | 'token' | 'introspection' | 'authorization' | 'admin';
 
 /** One settled back-channel call. */
 export interface KeycloakRequestMessage {
@@ -43,7 +44,7 @@ export interface KeycloakRequestMessage {
 
 /** One cache lookup. */
 export interface CacheLookupMessage {
-  readonly cache: 'verified_token' | 'introspection';
+  readonly cache: 'verified_token' | 'introspection' | 'authorization';
   readonly result: 'hit' | 'miss';
 }
 
@@ -62,6 +63,7 @@ const jwksChannel = channel(AUTH_CHANNELS.jwksUpdate);
 const lookups = {
   verified_token: { hit: lookup('verified_token', 'hit'), miss: lookup('verified_token', 'miss') },
   introspection: { hit: lookup('introspection', 'hit'), miss: lookup('introspection', 'miss') },
+  authorization: { hit: lookup('authorization', 'hit'), miss: lookup('authorization', 'miss') },
 };
 const accepted = {
   authentication: acceptance('authentication'),

@@ -67,6 +67,11 @@ export class FaultInjector {
     return new Promise((resolve) => this.sleepWatchers.push(resolve));
   }
 
+  /** Ends every pending delay now; the held requests are answered as their fault says. */
+  finishSleeps(): void {
+    for (const wake of [...this.sleepers]) wake(true);
+  }
+
   /** Ends every pending delay at once. */
   cancelSleeps(): void {
     for (const wake of [...this.sleepers]) wake(false);

@@ -31,3 +31,8 @@ export {
   type TestPrincipalOptions,
 } from './test-principal.js';
 export { discoveryDocument } from './discovery-document.js';
+export {
+  demoPolicies,
+  type AuthorizationPolicies,
+  type StandInDecision,
+} from './authorization-policies.js';

@@ -1,4 +1,9 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import {
+  decidePermission,
+  demoPolicies,
+  type AuthorizationPolicies,
+} from './authorization-policies.js';
 import { demoUsers, type DemoUsername, type StandInUser } from './demo-users.js';
 import { SUPPORTED_ALGS } from './discovery-document.js';
 import { FaultInjector, type Fault, type StandInEndpoint } from './faults.js';
@@ -56,6 +61,13 @@ export class KeycloakStandIn {
     adminUsers: 0,
   };
 
+  /**
+   * Authorization Services on the API client (`@Permission`): resource → scope → the roles of
+   * which one grants it. Starts as the demo realm's; change it with setPolicy().
+   */
+  policies: AuthorizationPolicies = demoPolicies();
+  /** Decisions asked of the token endpoint (UMA grant), one per permission. */
+  decisionRequests = 0;
   private readonly faults = new FaultInjector();
   private readonly revoked = new Set<string>();
   private readonly tokens: TokenFactory;
@@ -155,6 +167,23 @@ export class KeycloakStandIn {
     return this.faults.nextSleep();
   }
 
+  /**
+   * Ends every `delayMs` hold now: the held requests are answered as if their delay had run out
+   * (served normally, or with the fault's status and body). With delayedRequest(), a test holds
+   * a request exactly as long as it needs, without sleeping.
+   */
+  releaseDelayed(): void {
+    this.faults.finishSleeps();
+  }
+
+  /** Changes the roles that grant `resource#scope` (a policy edited in the console). */
+  setPolicy(permission: string, roles: readonly string[]): void {
+    const [resource, scope] = permission.split('#', 2);
+    const scopes = this.policies.get(resource) ?? new Map<string, readonly string[]>();
+    scopes.set(scope, [...roles]);
+    this.policies.set(resource, scopes);
+  }
+
   /** Removes all injected faults. */
   clearFaults(): void {
     this.faults.clear();
@@ -165,6 +194,7 @@ export class KeycloakStandIn {
     for (const endpoint of Object.keys(this.requests) as StandInEndpoint[]) {
       this.requests[endpoint] = 0;
     }
+    this.decisionRequests = 0;
   }
 
   /** Clears counters, faults and revocations (keys and users are kept). */
@@ -237,6 +267,10 @@ export class KeycloakStandIn {
         return { token, expiresIn: this.tokenExpiresIn, scope: String(claims.scope) };
       },
       verify: (token) => this.verifyIssued(token),
+      decide: (claims, permission) => {
+        this.decisionRequests++;
+        return decidePermission(this.policies, claims, this.clientId, permission);
+      },
     };
   }
 

@@ -12,6 +12,7 @@ import {
   sendRaw,
   type ClientCredentials,
 } from './http-utils.js';
+import type { StandInDecision } from './authorization-policies.js';
 import type { PublicJwk } from './signing-keys.js';
 
 /** What the HTTP endpoints need from the realm (KeycloakStandIn provides it). */
@@ -25,6 +26,8 @@ export interface RealmBackend {
   issueClientToken(): Promise<{ token: string; expiresIn: number; scope: string }>;
   /** Claims of a token the realm issued that is still valid and not revoked. */
   verify(token: string): Promise<JWTPayload | undefined>;
+  /** Authorization Services' decision on one `resource#scope` for the token's claims. */
+  decide(claims: JWTPayload, permission: string): StandInDecision;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
@@ -117,6 +120,7 @@ async function token(realm: RealmBackend, req: IncomingMessage, res: ServerRespo
   if (!grantType) {
     return sendJson(res, 400, error('invalid_request', 'Missing form parameter: grant_type'));
   }
+  if (grantType === UMA_TICKET) return decision(realm, req, res, form);
   if (!realm.isClient(clientCredentials(req, form))) {
     return sendJson(
       res,
@@ -137,6 +141,37 @@ async function token(realm: RealmBackend, req: IncomingMessage, res: ServerRespo
     scope: issued.scope,
   };
   sendJson(res, 200, body, { 'cache-control': 'no-store', pragma: 'no-cache' });
+}
+
+const UMA_TICKET = 'urn:ietf:params:oauth:grant-type:uma-ticket';
+
+/**
+ * Keycloak Authorization Services' decision (UMA grant with the user's bearer token,
+ * `response_mode=decision`): 200 `{"result":true}` when every permission is granted, 403
+ * `access_denied` otherwise, 400 `invalid_resource`/`invalid_scope` for names the client's
+ * settings do not have, 401 for a token the realm no longer accepts.
+ */
+async function decision(
+  realm: RealmBackend,
+  req: IncomingMessage,
+  res: ServerResponse,
+  form: URLSearchParams,
+) {
+  const token = bearerToken(req);
+  const claims = token ? await realm.verify(token) : undefined;
+  if (!claims) return sendJson(res, 401, error('invalid_grant', 'Invalid bearer token'));
+  const permissions = form.getAll('permission');
+  if (permissions.length === 0 || form.get('response_mode') !== 'decision') {
+    return sendJson(res, 400, error('invalid_request', 'The stand-in answers decisions only'));
+  }
+  const decisions = permissions.map((permission) => realm.decide(claims, permission));
+  const unknown = decisions.find((d) => d === 'invalid_resource' || d === 'invalid_scope');
+  if (unknown)
+    return sendJson(res, 400, error(unknown, `Unknown permission in ${permissions.join(' ')}`));
+  if (decisions.some((d) => d !== 'granted')) {
+    return sendJson(res, 403, error('access_denied', 'not_authorized'));
+  }
+  sendJson(res, 200, { result: true });
 }
 
 async function introspect(realm: RealmBackend, req: IncomingMessage, res: ServerResponse) {
