@@ -118,6 +118,13 @@ export const AUTH_ENVIRONMENT: readonly OptionSpec[] = Object.freeze([
     'Timeout of one authorization decision (ms)',
     whole(3000, 100, 60_000),
   ),
+  spec(
+    'lightweightTokens',
+    'KEYCLOAK_LIGHTWEIGHT_TOKENS',
+    'text',
+    'Lightweight access tokens: refuse, or introspect',
+    { default: 'refuse' },
+  ),
   spec('auditAccepted', 'AUDIT_ACCEPTED', 'boolean', 'Also log accepted decisions (audit)', {
     default: 'false',
   }),

@@ -50,6 +50,13 @@ export interface AuthModuleOptions {
   authzDecisionTtlSeconds?: number;
   /** Timeout of one authorization decision request, in ms (100 to 60000). @default 3000 */
   authzTimeoutMs?: number;
+  /**
+   * Lightweight access tokens (no `sub`, `aud`, roles): `refuse` them (logged, saying why), or
+   * `introspect`: verify signature, issuer, expiry and `typ` locally, then take `sub`, `aud`,
+   * roles and organizations from the introspection answer (one round trip per token per
+   * introspection cache TTL) and apply every rule to those. @default 'refuse'
+   */
+  lightweightTokens?: 'refuse' | 'introspect';
   /** Log an `auth_accepted` audit event for every accepted decision (refusals are always logged). @default false */
   auditAccepted?: boolean;
   /**

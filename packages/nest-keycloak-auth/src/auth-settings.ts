@@ -33,6 +33,7 @@ export class AuthSettings {
   readonly discoveryRetryMs: number;
   readonly authzDecisionTtlMs: number;
   readonly authzTimeoutMs: number;
+  readonly lightweightTokens: 'refuse' | 'introspect';
   readonly auditAccepted: boolean;
   readonly authFailureLimit: number;
   readonly authFailureWindowMs: number;
@@ -73,6 +74,10 @@ export class AuthSettings {
     this.discoveryRetryMs = whole('discoveryRetrySeconds') * 1000;
     this.authzDecisionTtlMs = whole('authzDecisionTtlSeconds') * 1000;
     this.authzTimeoutMs = whole('authzTimeoutMs');
+    this.lightweightTokens = requireChoice('lightweightTokens', options.lightweightTokens, [
+      'refuse',
+      'introspect',
+    ]);
     this.auditAccepted = options.auditAccepted ?? false;
     this.authFailureLimit = whole('authFailureLimit');
     this.authFailureWindowMs = whole('authFailureWindowSeconds') * 1000;
@@ -82,6 +87,18 @@ export class AuthSettings {
 
 function refuse(option: keyof AuthModuleOptions, rule: string): AuthConfigError {
   return new AuthConfigError(option, optionSpec(option).variable, rule);
+}
+
+function requireChoice<T extends string>(
+  option: keyof AuthModuleOptions,
+  value: string | undefined,
+  choices: readonly T[],
+): T {
+  if (value === undefined || value === '') return choices[0];
+  if (!(choices as readonly string[]).includes(value)) {
+    throw refuse(option, `must be one of: ${choices.join(', ')}`);
+  }
+  return value as T;
 }
 
 function requireText(

@@ -1,4 +1,4 @@
-import { IntrospectionClient } from './introspection.client.js';
+import { IntrospectionClient, type IntrospectedClaims } from './introspection.client.js';
 import { publishCacheLookup } from '../telemetry/auth-channels.js';
 import { tokenDigest } from '../token/token-digest.js';
 
@@ -10,6 +10,8 @@ const INACTIVE_WITHOUT_EXP_MS = 5 * 60_000;
 interface Answer {
   active: boolean;
   until: number;
+  /** The claims of an active answer, when it was asked for them (introspect). */
+  claims?: IntrospectedClaims;
 }
 
 /**
@@ -20,6 +22,7 @@ interface Answer {
 export class CachingIntrospectionClient extends IntrospectionClient {
   private readonly answers = new Map<string, Answer>();
   private readonly pending = new Map<string, Promise<boolean>>();
+  private readonly pendingClaims = new Map<string, Promise<IntrospectedClaims | undefined>>();
 
   constructor(
     private readonly inner: IntrospectionClient,
@@ -46,14 +49,42 @@ export class CachingIntrospectionClient extends IntrospectionClient {
     return active;
   }
 
-  private remember(key: string, active: boolean, expiresAt: number | undefined): void {
+  override async introspect(
+    token: string,
+    expiresAt?: number,
+  ): Promise<IntrospectedClaims | undefined> {
+    const key = tokenDigest(token);
+    const known = this.answers.get(key);
+    const hit =
+      known !== undefined && Date.now() < known.until && (!known.active || !!known.claims);
+    publishCacheLookup('introspection', hit);
+    if (hit) return known.claims;
+
+    let request = this.pendingClaims.get(key);
+    if (!request) {
+      request = this.inner
+        .introspect(token, expiresAt)
+        .finally(() => this.pendingClaims.delete(key));
+      this.pendingClaims.set(key, request);
+    }
+    const claims = await request;
+    this.remember(key, claims !== undefined, expiresAt, claims);
+    return claims;
+  }
+
+  private remember(
+    key: string,
+    active: boolean,
+    expiresAt: number | undefined,
+    claims?: IntrospectedClaims,
+  ): void {
     const now = Date.now();
     const expMs = expiresAt === undefined ? undefined : expiresAt * 1000;
     const until = active
       ? Math.min(now + this.ttlMs, expMs ?? now)
       : (expMs ?? now + INACTIVE_WITHOUT_EXP_MS);
     if (until <= now) return;
-    this.answers.set(key, { active, until });
+    this.answers.set(key, { active, until, claims });
     if (this.answers.size > MAX_ANSWERS) {
       this.answers.delete(this.answers.keys().next().value as string);
     }

@@ -1,3 +1,5 @@
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+
 /**
  * Says whether a verified token is still active (not revoked, session not logged out).
  * The type is also the injection token: swap it with `overrideProvider(IntrospectionClient)`.
@@ -9,4 +11,16 @@ export abstract class IntrospectionClient {
    * can be had. `expiresAt` (the token's `exp`, seconds) bounds how long a cache may keep it.
    */
   abstract isActive(token: string, expiresAt?: number): Promise<boolean>;
+
+  /**
+   * The answer's claims (`sub`, `aud`, roles, …) when the token is active, else undefined: what
+   * a lightweight access token leaves out. Throws as {@link isActive} does. A client that
+   * cannot give claims throws IntrospectionUnavailable (the default), so such tokens are refused.
+   */
+  introspect(_token: string, _expiresAt?: number): Promise<IntrospectedClaims | undefined> {
+    return Promise.reject(new AuthError(AuthErrorCode.IntrospectionUnavailable));
+  }
 }
+
+/** The claims of an active introspection answer. */
+export type IntrospectedClaims = Readonly<Record<string, unknown>>;

@@ -6,7 +6,7 @@ import { AuthSettings } from '../auth-settings.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { credentialsRefusedLog, failureCause, isCredentialsRefusal } from '../http-failure.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
-import { IntrospectionClient } from './introspection.client.js';
+import { IntrospectionClient, type IntrospectedClaims } from './introspection.client.js';
 
 /** Asks Keycloak's token introspection endpoint (RFC 7662) whether a token is still active. */
 @Injectable()
@@ -27,6 +27,16 @@ export class KeycloakIntrospectionClient extends IntrospectionClient {
    * it cannot be reached, times out, or answers anything but 200 with a JSON `active` boolean.
    */
   async isActive(token: string): Promise<boolean> {
+    return (await this.ask(token)).active === true;
+  }
+
+  override async introspect(token: string): Promise<IntrospectedClaims | undefined> {
+    const answer = await this.ask(token);
+    return answer.active === true ? answer : undefined;
+  }
+
+  /** Keycloak's answer, checked to carry a boolean `active`. */
+  private async ask(token: string): Promise<IntrospectedClaims> {
     const url = this.discovery.endpoints.introspectionEndpoint;
     const body = new URLSearchParams({ token, token_type_hint: 'access_token' });
     try {
@@ -40,9 +50,11 @@ export class KeycloakIntrospectionClient extends IntrospectionClient {
           }),
         ),
       );
-      const active = (response.data as { active?: unknown } | null)?.active;
-      if (typeof active !== 'boolean') throw new TypeError('no boolean "active" in the answer');
-      return active;
+      const answer = response.data as IntrospectedClaims | null;
+      if (typeof answer?.active !== 'boolean') {
+        throw new TypeError('no boolean "active" in the answer');
+      }
+      return answer;
     } catch (error) {
       if (isCredentialsRefusal(error)) {
         this.logger.error(credentialsRefusedLog('introspection', url, this.settings.clientId));

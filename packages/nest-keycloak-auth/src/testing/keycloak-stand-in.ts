@@ -16,7 +16,7 @@ import {
   type SigningAlg,
   type SigningKey,
 } from './signing-keys.js';
-import { TokenFactory, type MintOptions } from './token-factory.js';
+import { LIGHTWEIGHT_CLAIMS, TokenFactory, type MintOptions } from './token-factory.js';
 
 /** Options for {@link KeycloakStandIn.start}. */
 export interface StandInOptions {
@@ -69,6 +69,8 @@ export class KeycloakStandIn {
   /** Decisions asked of the token endpoint (UMA grant), one per permission. */
   decisionRequests = 0;
   private readonly faults = new FaultInjector();
+  /** Every claim of each lightweight token minted, by jti, for introspection. */
+  private readonly lightweightClaims = new Map<string, JWTPayload>();
   private readonly revoked = new Set<string>();
   private readonly tokens: TokenFactory;
   private readonly server: LoopbackServer;
@@ -211,7 +213,14 @@ export class KeycloakStandIn {
 
   /** A signed Keycloak-shaped access token (default user alice). */
   mintAccessToken(options: MintOptions = {}): Promise<string> {
-    return this.tokens.mint('access', options);
+    if (!options.lightweight) return this.tokens.mint('access', options);
+    // Keycloak keeps the rest for introspection: so does the stand-in, by jti.
+    const full = this.tokens.claims('access', options);
+    const light = Object.fromEntries(
+      Object.entries(full).filter(([name]) => LIGHTWEIGHT_CLAIMS.includes(name)),
+    );
+    this.lightweightClaims.set(String(full.jti), full);
+    return this.tokens.sign(light, options.kid);
   }
 
   /** A signed ID token (typ 'ID', aud = azp). */
@@ -229,7 +238,7 @@ export class KeycloakStandIn {
    * dave api-read and api-write.
    */
   tokenFor(username: DemoUsername, options: Omit<MintOptions, 'username'> = {}): Promise<string> {
-    return this.tokens.mint('access', { ...options, username });
+    return this.mintAccessToken({ ...options, username });
   }
 
   /** Closes the server and destroys open sockets, so clients get ECONNREFUSED right away. */
@@ -267,6 +276,7 @@ export class KeycloakStandIn {
         return { token, expiresIn: this.tokenExpiresIn, scope: String(claims.scope) };
       },
       verify: (token) => this.verifyIssued(token),
+      introspectionClaims: (claims) => this.lightweightClaims.get(String(claims.jti)) ?? claims,
       decide: (claims, permission) => {
         this.decisionRequests++;
         return decidePermission(this.policies, claims, this.clientId, permission);

@@ -26,6 +26,8 @@ export interface RealmBackend {
   issueClientToken(): Promise<{ token: string; expiresIn: number; scope: string }>;
   /** Claims of a token the realm issued that is still valid and not revoked. */
   verify(token: string): Promise<JWTPayload | undefined>;
+  /** What introspection tells of a token: every claim, a lightweight token's left-out ones too. */
+  introspectionClaims(claims: JWTPayload): JWTPayload;
   /** Authorization Services' decision on one `resource#scope` for the token's claims. */
   decide(claims: JWTPayload, permission: string): StandInDecision;
 }
@@ -181,8 +183,9 @@ async function introspect(realm: RealmBackend, req: IncomingMessage, res: Server
   }
   const token = form.get('token');
   if (!token) return sendJson(res, 400, error('invalid_request', 'Token not provided.'));
-  const claims = await realm.verify(token);
-  if (!claims) return sendJson(res, 200, { active: false });
+  const verified = await realm.verify(token);
+  if (!verified) return sendJson(res, 200, { active: false });
+  const claims = realm.introspectionClaims(verified);
   const extra = { client_id: claims.azp, username: claims.preferred_username, active: true };
   sendJson(res, 200, { ...claims, ...extra, token_type: claims.typ ?? 'Bearer' });
 }

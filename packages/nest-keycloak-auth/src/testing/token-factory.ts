@@ -33,7 +33,15 @@ export interface MintOptions {
   omit?: string[];
   /** Claims merged over the generated ones. */
   extra?: Record<string, unknown>;
+  /**
+   * A lightweight access token (the client's "Always use lightweight access token"): only
+   * exp, iat, jti, iss, typ, azp, sid and scope; introspection still answers every claim.
+   */
+  lightweight?: boolean;
 }
+
+/** What Keycloak keeps in a lightweight access token. */
+export const LIGHTWEIGHT_CLAIMS = ['exp', 'iat', 'jti', 'iss', 'typ', 'azp', 'sid', 'scope'];
 
 /** Which Keycloak token to build. */
 export type TokenKind = 'access' | 'id' | 'refresh';

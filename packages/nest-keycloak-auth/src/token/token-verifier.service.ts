@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import { AuthSettings } from '../auth-settings.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { IntrospectionClient } from '../introspection/introspection.client.js';
 import { KeySource } from '../jwks/key-source.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
@@ -22,11 +23,16 @@ export class TokenVerifier {
   private keyRemovals = 0;
   /** The issuer the cached principals were verified against. */
   private cacheIssuer?: string;
+  /** When a refused lightweight token was last logged (once a minute is enough to act on). */
+  private lightweightLoggedAt = -Infinity;
 
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
     @Inject(KeySource) private readonly keys: KeySource,
     @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
+    @Optional()
+    @Inject(IntrospectionClient)
+    private readonly introspection?: IntrospectionClient,
   ) {
     this.cache = new VerifiedTokenCache(
       settings.tokenCacheMaxEntries,
@@ -79,7 +85,7 @@ export class TokenVerifier {
 
   private async verifyUncached(token: string, key: string | undefined): Promise<AuthPrincipal> {
     const removalsBefore = this.keyRemovals;
-    const { claims, kid } = await this.verifyJwt(token);
+    const { claims, kid, lightweight } = await this.verifyJwt(token);
     if (claims.typ !== 'Bearer') throw new AuthError(AuthErrorCode.WrongTokenType);
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) {
       throw new AuthError(AuthErrorCode.InvalidClaims);
@@ -91,12 +97,16 @@ export class TokenVerifier {
     const principal = toPrincipal(claims, this.settings.clientId, kid);
     // A key set change during the check may have removed this token's key: do not cache it.
     if (key !== undefined && this.keyRemovals === removalsBefore) {
-      this.cache.set(key, principal, kid);
+      // A lightweight token's claims came from introspection: kept no longer than its answer.
+      const maxAgeMs = lightweight ? this.settings.introspectionCacheTtlMs : undefined;
+      this.cache.set(key, principal, kid, Date.now(), maxAgeMs);
     }
     return principal;
   }
 
-  private async verifyJwt(token: string): Promise<{ claims: JWTPayload; kid?: string }> {
+  private async verifyJwt(
+    token: string,
+  ): Promise<{ claims: JWTPayload; kid?: string; lightweight?: true }> {
     try {
       const { payload, protectedHeader } = await jwtVerify(
         token,
@@ -111,8 +121,62 @@ export class TokenVerifier {
       );
       return { claims: payload, kid: protectedHeader.kid };
     } catch (error) {
+      const refusal = this.toAuthError(error);
+      // jose checks claims only after the signature: the payload is genuine here.
+      if (!isClaimFailure(refusal) || !isLightweight(token)) throw refusal;
+      if (this.settings.lightweightTokens === 'introspect') return this.verifyLightweight(token);
+      this.logLightweightRefusal();
+      throw refusal;
+    }
+  }
+
+  /**
+   * A lightweight access token: signature, issuer, algorithm and expiry checked here; `sub`,
+   * `aud`, roles and organizations taken from Keycloak's introspection answer, then the
+   * audience rule applied to those (the rest of the checks follow in verifyUncached).
+   */
+  private async verifyLightweight(
+    token: string,
+  ): Promise<{ claims: JWTPayload; kid?: string; lightweight: true }> {
+    let local: { payload: JWTPayload; kid?: string };
+    try {
+      const { payload, protectedHeader } = await jwtVerify(
+        token,
+        (header, input) => this.keys.getKey(header, input),
+        {
+          issuer: this.discovery.endpoints.issuer,
+          algorithms: [...this.settings.algorithms],
+          clockTolerance: this.settings.clockToleranceSeconds,
+          requiredClaims: ['exp'],
+        },
+      );
+      local = { payload, kid: protectedHeader.kid };
+    } catch (error) {
       throw this.toAuthError(error);
     }
+    if (!this.introspection) throw new AuthError(AuthErrorCode.IntrospectionUnavailable);
+    const answer = await this.introspection.introspect(token, local.payload.exp);
+    if (!answer) throw new AuthError(AuthErrorCode.Inactive);
+    const claims: Record<string, unknown> = { ...local.payload };
+    for (const name of INTROSPECTED_CLAIMS) {
+      if (answer[name] !== undefined) claims[name] = answer[name];
+    }
+    const aud = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
+    const audiences = Array.isArray(aud) ? aud : [];
+    if (!this.settings.audiences.some((audience) => audiences.includes(audience))) {
+      throw new AuthError(AuthErrorCode.InvalidAudience);
+    }
+    return { claims: claims, kid: local.kid, lightweight: true };
+  }
+
+  private logLightweightRefusal(): void {
+    const now = Date.now();
+    if (now - this.lightweightLoggedAt < 60_000) return;
+    this.lightweightLoggedAt = now;
+    this.logger.warn(
+      'Refused a lightweight access token (no sub, no aud: the client has "Always use lightweight access token" on). ' +
+        'Set KEYCLOAK_LIGHTWEIGHT_TOKENS=introspect to accept such tokens through introspection, or turn the option off in Keycloak.',
+    );
   }
 
   /** Maps jose's error classes to stable codes; anything unexpected fails closed as invalid. */
@@ -138,5 +202,31 @@ export class TokenVerifier {
     // Not jose, not ours: a bug or a key jose could not import. Refuse, and say so in the log.
     this.logger.error(`Unexpected verification failure: ${(error as Error)?.name ?? 'unknown'}`);
     return new AuthError(AuthErrorCode.InvalidToken);
+  }
+}
+
+/** What an introspection answer supplies that a lightweight token leaves out. */
+const INTROSPECTED_CLAIMS = [
+  'sub',
+  'aud',
+  'realm_access',
+  'resource_access',
+  'organization',
+  'preferred_username',
+  'email',
+] as const;
+
+/** A refusal jose reached after the signature, on the claims: audience, or a missing sub. */
+function isClaimFailure(error: AuthError): boolean {
+  return error.code === AuthErrorCode.InvalidAudience || error.code === AuthErrorCode.InvalidClaims;
+}
+
+/** Keycloak's lightweight shape: neither `sub` nor `aud` in the payload. */
+function isLightweight(token: string): boolean {
+  try {
+    const payload = decodeJwt(token);
+    return payload.sub === undefined && payload.aud === undefined;
+  } catch {
+    return false;
   }
 }

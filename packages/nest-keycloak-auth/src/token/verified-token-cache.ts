@@ -48,10 +48,20 @@ export class VerifiedTokenCache {
     return entry.principal;
   }
 
-  /** Remembers the principal of the token with this digest, verified with key `kid`. */
-  set(key: string, principal: AuthPrincipal, kid: string | undefined, now = Date.now()): void {
+  /**
+   * Remembers the principal of the token with this digest, verified with key `kid`, for the
+   * cache's max age or `maxAgeMs` if shorter, never past its `exp`.
+   */
+  set(
+    key: string,
+    principal: AuthPrincipal,
+    kid: string | undefined,
+    now = Date.now(),
+    maxAgeMs = this.maxAgeMs,
+  ): void {
     if (!this.enabled) return;
-    const until = Math.min(now + this.maxAgeMs, principal.exp * 1000 + this.toleranceMs);
+    const age = Math.min(this.maxAgeMs, maxAgeMs);
+    const until = Math.min(now + age, principal.exp * 1000 + this.toleranceMs);
     if (until <= now) return;
     this.entries.delete(key);
     this.entries.set(key, { principal, kid, until, used: false });
