@@ -598,7 +598,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Requires one role of: api-write, api-admin */
+            /** @description Requires one role of: api-read, api-admin. Requires Keycloak permissions: items#create */
             403: {
                 headers: {
                     /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
@@ -629,7 +629,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Database unavailable. Or: Token verification unavailable: signing keys cannot be fetched */
+            /** @description Database unavailable. Or: Token verification unavailable: signing keys cannot be fetched. Or: Keycloak authorization decision unavailable */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

@@ -25,6 +25,7 @@ import {
   AnyRole,
   CurrentUser,
   OwnerOrRole,
+  Permission,
   RequireActiveToken,
   Roles,
   type AuthPrincipal,
@@ -110,7 +111,9 @@ export class ItemsController {
   }
 
   @Post()
-  @AnyRole('api-write', 'api-admin')
+  // The controller's roles still apply (api-read or api-admin); who may create is Keycloak's
+  // policy (demo realm: api-write or api-admin), changed in its console without a deploy.
+  @Permission('items#create')
   @ApiOperation({ summary: 'Create an item owned by the caller' })
   @ApiCreatedResponse({ type: Item })
   @ApiErrors(400, 409, { status: 503, description: 'Database unavailable', retryAfter: true })

@@ -53,6 +53,16 @@ const REFUSALS: Record<string, { message: string; header: string }> = {
   },
 };
 
+/**
+ * bob and the service account hold api-read, which the items controller's roles accept: Keycloak's
+ * "Create items" policy (api-write or api-admin) is what refuses them on POST.
+ */
+const CREATE_DENIED = {
+  message: 'Permission denied: items#create',
+  header:
+    'Bearer realm="demo", error="insufficient_scope", error_description="Permission denied: items#create"',
+};
+
 /** dave holds api-write, so the owner rule is what refuses him on alice's item. */
 const NOT_OWNER = {
   message: 'Only the owner or a holder of api-admin may do this',
@@ -109,7 +119,9 @@ describe.each(ADAPTERS)('routes × callers (real Keycloak) on %s', (adapter) => 
       const refusal =
         caller === 'dave' && method === 'PATCH'
           ? NOT_OWNER
-          : REFUSALS[caller === 'anonymous' ? caller : `${method} ${path}`];
+          : method === 'POST' && (caller === 'bob' || caller === 'service')
+            ? CREATE_DENIED
+            : REFUSALS[caller === 'anonymous' ? caller : `${method} ${path}`];
       expect(response.body).toEqual({
         statusCode: status,
         message: refusal.message,
