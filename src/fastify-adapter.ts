@@ -2,6 +2,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { AppConfig } from './config/app.config.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './logging/request-context.js';
 import {
   BODY_LIMIT_BYTES,
   decodeBody,
@@ -20,11 +21,12 @@ function trustProxy(value: AppConfig['trustProxy']): TrustProxy {
 
 /**
  * The router's own refusals, which run before any hook or filter: a bad %-escape gets the
- * fixed 400 Express' RequestParseErrorFilter gives it, never Fastify's text (it echoes the URL).
+ * fixed 400 Express' RequestParseErrorFilter gives it, never Fastify's text (it echoes the URL),
+ * and the X-Request-Id the request hook (src/logging/request-context.hooks.ts) never set.
  */
 function routerError(
   error: Error & { code?: string },
-  _request: unknown,
+  request: FastifyRequest,
   reply: FastifyReply,
 ): void {
   if (error.code !== 'FST_ERR_BAD_URL') {
@@ -32,6 +34,7 @@ function routerError(
     return;
   }
   const body = { statusCode: 400, message: 'Malformed URL', error: STATUS_CODES[400] };
+  void reply.header(REQUEST_ID_HEADER, requestIdFrom(request.headers['x-request-id']));
   void reply.code(400).send(body);
 }
 
