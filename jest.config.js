@@ -11,7 +11,13 @@ export default {
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/keycloak/', '<rootDir>/test/browser/'],
+  // Each has its own config and command: test:keycloak, test:browser, test:prometheus.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/keycloak/',
+    '<rootDir>/test/browser/',
+    '<rootDir>/test/prometheus/',
+  ],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

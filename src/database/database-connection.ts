@@ -22,7 +22,12 @@ export interface DatabaseConnection {
   /** Applies the SQL migrations in drizzle/, under an advisory lock, each run in a transaction. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** PostgreSQL's pool, for its gauges (src/metrics); PGlite has none: one in-process connection. */
+  readonly pool?: PoolCounts;
 }
+
+/** What the pool reports about its clients, read at scrape time. */
+export type PoolCounts = Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount' | 'options'>;
 
 /** drizzle/, next to src/ and dist/: the SQL files `drizzle-kit generate` writes. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -60,6 +65,7 @@ function openPostgres(settings: Extract<DatabaseSettings, { kind: 'postgres' }>)
   const db = drizzlePg({ client: pool }) as unknown as Db;
   return {
     db,
+    pool,
     description: describePostgresUrl(settings.url),
     async migrate() {
       const client = await pool.connect();

@@ -20,6 +20,7 @@ import { DATABASE_CONNECTION, DatabaseService } from './database.service.js';
     DatabaseService,
     { provide: APP_FILTER, useClass: DatabaseErrorFilter },
   ],
-  exports: [DatabaseService],
+  // The connection too: the metrics read its pool's gauges (src/metrics/database-metrics.ts).
+  exports: [DatabaseService, DATABASE_CONNECTION],
 })
 export class DatabaseModule {}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { appConfig, type AppConfig } from '../config/app.config.js';
+import { AuthMetrics } from './auth-metrics.js';
+import { DatabaseMetrics } from './database-metrics.js';
+import { HttpMetrics } from './http-metrics.js';
+import { createMetricsRegistry } from './metrics.registry.js';
+import { MetricsServer } from './metrics.server.js';
+
+/**
+ * Prometheus metrics on METRICS_PORT (default 9464; 0 turns them off): the process, the API's
+ * requests (src/metrics/http-metrics.hooks.ts, called from configureApp), the auth library's
+ * decisions, Keycloak calls, caches and keys, and the PostgreSQL pool. One registry per app,
+ * provided under prom-client's `Registry` class.
+ */
+@Module({
+  providers: [
+    {
+      provide: Registry,
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => createMetricsRegistry(config),
+    },
+    HttpMetrics,
+    AuthMetrics,
+    DatabaseMetrics,
+    MetricsServer,
+  ],
+  exports: [HttpMetrics],
+})
+export class MetricsModule {}
