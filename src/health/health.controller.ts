@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { KeySource, OidcDiscoveryService, Public } from 'nest-keycloak-auth';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { DatabaseService } from '../database/database.service.js';
+import { ShutdownService } from '../shutdown/shutdown.service.js';
 import { LivenessDto } from './dto/liveness.dto.js';
 import { ReadinessDto } from './dto/readiness.dto.js';
 
@@ -15,6 +16,7 @@ export class HealthController {
     @Inject(KeySource) private readonly keys: KeySource,
     @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
     @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(ShutdownService) private readonly shutdown: ShutdownService,
   ) {}
 
   /** Liveness: the process answers. Never touches Keycloak. */
@@ -26,15 +28,18 @@ export class HealthController {
   }
 
   /**
-   * Readiness: tokens can be verified because the signing keys are loaded, and the database
-   * answers. A 503 names the failing check and, when discovery failed, why (the host, the port,
-   * the realm, the issuer); the database's host and port, never its credentials.
+   * Readiness: the app is not shutting down (503 from the signal on, so load balancers stop
+   * sending traffic before the server stops accepting it), tokens can be verified because the
+   * signing keys are loaded, and the database answers. A 503 names the failing check and, when
+   * discovery failed, why (the host, the port, the realm, the issuer); the database's host and
+   * port, never its credentials.
    */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: signing keys loaded and the database answering' })
   @ApiOkResponse({ type: ReadinessDto, description: 'Tokens can be verified, items stored' })
   @ApiErrors({ status: 503, description: 'Not ready: the message names the failing check' })
   async ready(): Promise<ReadinessDto> {
+    if (this.shutdown.draining) throw new ServiceUnavailableException('Not ready: shutting down');
     const status = this.keys.status();
     if (!status.ready) {
       const cause = this.discovery.failure;

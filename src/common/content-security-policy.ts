@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * CSP directives as helmet takes them: camelCase names, each a list of sources or functions of
+ * the request. Declared here because helmet's ESM and CommonJS typings (the latter seen through
+ * @fastify/helmet) declare theirs apart, and this one fits both.
+ */
+export type Directives = Record<
+  string,
+  ReadonlyArray<string | ((request: IncomingMessage, response: ServerResponse) => string)>
+>;
+
+/**
+ * Every answer of the API itself is JSON (or empty): it loads nothing and may be framed nowhere,
+ * so a browser that renders one by mistake runs nothing in it.
+ */
+export const API_DIRECTIVES: Directives = {
+  defaultSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+/**
+ * Swagger UI at /docs/, as @nestjs/swagger serves it: its scripts are files (the options are in
+ * swagger-ui-init.js, the popup's return page loads oauth2-redirect.js), so no inline script
+ * runs. Its HTML has two inline `<style>` blocks and a `style` attribute, hence the one
+ * relaxation, `style-src 'unsafe-inline'`; its CSS draws icons from `data:` URLs. The page calls
+ * this API and, to finish a sign-in, POSTs to Keycloak's token endpoint: `keycloakOrigin` (read
+ * on each request, since discovery may change it) is the one other origin it may connect to.
+ * The sign-in page itself opens in a popup, which `connect-src` does not govern.
+ */
+export function docsDirectives(keycloakOrigin: () => string): Directives {
+  return {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'", keycloakOrigin],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  };
+}
+
+/**
+ * Whether `path` (a URL or, on Fastify, a route's pattern) is Swagger UI at `docsPath` or one of
+ * its files under it; not `/docs-json`. Case-insensitive, as the app's routing is.
+ */
+export function isDocsPath(path: string | undefined, docsPath: string): boolean {
+  if (path === undefined) return false;
+  const lower = path.toLowerCase();
+  const docs = docsPath.toLowerCase();
+  return lower === docs || lower.startsWith(`${docs}/`) || lower.startsWith(`${docs}?`);
+}
