@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { freePort, LISTENING_LINE, waitForLine } from '../test/support/child-app.js';
 /** Variables the bench sets itself; any inherited value is dropped so the shell cannot skew a run. */
 const OWNED_VARIABLES =
-  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|DATABASE_|PGLITE_|PORT$|TRUST_PROXY$|HTTP_ADAPTER$)/;
+  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|DATABASE_|PGLITE_|PORT$|METRICS_PORT$|SHUTDOWN_|TRUST_PROXY$|HTTP_ADAPTER$)/;
 
 /** True when `taskset` (util-linux) is on the PATH, so children can be pinned to a CPU. */
 export const HAS_TASKSET = ((): boolean => {
@@ -71,11 +71,20 @@ export class AppProcess {
   /** Spawns the app and resolves when it logs that it listens; rejects if it exits first. */
   static async start(options: AppOptions): Promise<AppProcess> {
     const port = await freePort();
+    // Metrics stay on, as in production, so the bench prices them; each instance gets its own
+    // spare METRICS_PORT (the default, 9464, would clash between instances alive at once).
+    let metricsPort = await freePort();
+    while (metricsPort === port) metricsPort = await freePort();
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) {
       if (!OWNED_VARIABLES.test(key)) env[key] = value;
     }
-    Object.assign(env, options.env, { PORT: String(port), NO_COLOR: '1' });
+    Object.assign(env, options.env, {
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      SHUTDOWN_DRAIN_MS: '0',
+      NO_COLOR: '1',
+    });
     const script = options.script ?? 'dist/main.js';
     const node = [process.execPath, ...(options.nodeArgs ?? []), script];
     // taskset execs node in place, so the PID (and /proc/<pid>) is node's.

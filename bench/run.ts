@@ -15,7 +15,9 @@
  * (embedded, in dist-bench/pglite, made by `node dist/database/cli.js migrate` before the app
  * starts) and `db-postgres` (BENCH_DATABASE_URL; skipped when unset), each seeded
  * to 20 items before the runs. Every API instance runs with PGLITE_DATA_DIR=memory://, so no run
- * touches .data/, and every server but cache-on-noflags with start:prod's node flags.
+ * touches .data/, and every server but cache-on-noflags with start:prod's node flags. Every API
+ * instance serves Prometheus metrics as in production (bench/app-process.ts gives each its own
+ * spare METRICS_PORT), so the ratios include their cost.
  *
  * Scenarios, with autocannon in this process: GET /health, GET /items (alice's token) and
  * DELETE /items/999999 (introspected, 404) on the ceilings, cache-on and fastify; /health and

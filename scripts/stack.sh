@@ -103,11 +103,25 @@ case "${1:-}" in
     ;;
 esac
 
+# The API's Prometheus metrics (METRICS_PORT: environment > .env > the app's default, 9464; 0:
+# off). Shown in the local mode only: the compose stack does not publish the port to the host.
+metrics_line() {
+  local port="${METRICS_PORT:-}"
+  [[ -n "$port" ]] || port="$(dotenv_value "$ENV_FILE" METRICS_PORT || true)"
+  port="${port:-9464}"
+  if [[ "$port" == 0 ]]; then
+    printf '\n  Metrics (Prometheus)    off (METRICS_PORT=0)'
+  else
+    printf '\n  Metrics (Prometheus)    http://localhost:%s/metrics' "$port"
+  fi
+}
+
+# $1: an extra line under the API's (the metrics, in the local mode).
 banner() {
   cat <<EOF
 
   API                     http://localhost:$API_PORT
-  API docs (Swagger UI)   http://localhost:$API_PORT/docs
+  API docs (Swagger UI)   http://localhost:$API_PORT/docs${1:-}
   Keycloak admin console  http://localhost:$KEYCLOAK_PORT/admin   (${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}/${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}, dev only)
   Realm                   demo  (issuer http://localhost:$KEYCLOAK_PORT/realms/demo)
 
@@ -217,7 +231,7 @@ done
 # PGLITE_DATA_DIR (default .data/pglite) unless DATABASE_URL names a PostgreSQL.
 node dist/database/cli.js seed
 
-banner
+banner "$(metrics_line)"
 # Not exec: the API runs as a child we wait for, so that Ctrl-C / SIGTERM sent to this script
 # (or to the whole process group) stops the API first and then Keycloak (via the EXIT trap;
 # Keycloak runs in its own session and never sees the terminal's Ctrl-C).

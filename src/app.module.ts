@@ -11,6 +11,7 @@ import { keycloakConfig } from './config/keycloak.config.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
 import { MeModule } from './me/me.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
 
 /**
@@ -26,6 +27,7 @@ import { OrgsModule } from './orgs/orgs.module.js';
     }),
     DatabaseModule,
     HealthModule,
+    MetricsModule,
     MeModule,
     OrgsModule,
     ItemsModule,

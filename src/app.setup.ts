@@ -4,8 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { swaggerLoginOptions } from 'nest-keycloak-auth/swagger';
 import { enableCors } from './common/cors.js';
+import { useSecurityHeaders } from './common/security-headers.js';
 import { appConfig, type AppConfig } from './config/app.config.js';
+import { useRequestContext } from './logging/request-context.hooks.js';
+import { useHttpMetrics } from './metrics/http-metrics.hooks.js';
 import { createOpenApiDocument, servedOpenApiDocument } from './openapi/openapi-document.js';
+import { ShutdownService } from './shutdown/shutdown.service.js';
 
 /**
  * Everything `main.ts` does to the app besides building the adapter (src/http-adapter.ts) and
@@ -14,12 +18,19 @@ import { createOpenApiDocument, servedOpenApiDocument } from './openapi/openapi-
  */
 export function configureApp(app: INestApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
+  // First: every answer, even a CORS preflight or a redirect, carries X-Request-Id.
+  useRequestContext(app);
+  // Before the routes (registered at init): requests that match none are timed too.
+  useHttpMetrics(app);
   enableCors(app, {
     origins: config.corsOrigins,
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
-    exposedHeaders: ['WWW-Authenticate', 'Retry-After'],
+    exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
   });
-  app.enableShutdownHooks();
+  // Before the docs: on Fastify their routes take Swagger UI's policy as they are added.
+  useSecurityHeaders(app, config);
+  // SIGTERM/SIGINT: readiness 503, drain, finish in-flight requests, app.close(), exit.
+  app.get(ShutdownService).listen(app, config.shutdown);
   setUpDocs(app, config);
 }
 

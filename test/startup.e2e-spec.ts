@@ -8,7 +8,16 @@ import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 // These tests run the built app (`npm test` builds first), as `npm run start:prod` does.
 const MAIN = 'dist/main.js';
 // Items in memory: several apps may run at once, and none may touch the developer's .data/.
-const BASE_ENV = { PATH: process.env.PATH, NODE_ENV: 'test', PGLITE_DATA_DIR: 'memory://' };
+// Text logs: these tests read the lines a person sees (JSON: test/production-logs.e2e-spec.ts).
+const BASE_ENV = {
+  PATH: process.env.PATH,
+  NODE_ENV: 'test',
+  PGLITE_DATA_DIR: 'memory://',
+  // Off: apps run side by side here and in other files; test/metrics.e2e-spec.ts covers it.
+  METRICS_PORT: '0',
+  SHUTDOWN_DRAIN_MS: '0',
+  LOG_FORMAT: 'text',
+};
 
 /**
  * Runs the built app with `env` and asserts it stopped before listening: exit code 1 and one

@@ -16,13 +16,18 @@ function failure(env: NodeJS.ProcessEnv): string {
 
 describe('readAppConfig', () => {
   it('applies the defaults to an empty environment', () => {
-    expect(readAppConfig({})).toEqual({
+    expect(readAppConfig({}, true)).toEqual({
       port: 8000,
+      metricsPort: 9464,
       httpAdapter: 'express',
       corsOrigins: ['http://localhost:3000', 'http://localhost:5173'],
       trustProxy: false,
       swaggerClientId: 'nest-api-web',
       database: { kind: 'pglite', dataDir: '.data/pglite', timeoutMs: 5000 },
+      logFormat: 'text',
+      logLevel: 'log',
+      hstsMaxAgeSeconds: 0,
+      shutdown: { drainMs: 5000, timeoutMs: 10000 },
     });
   });
 
@@ -46,6 +51,8 @@ describe('readAppConfig', () => {
         TRUST_PROXY: '',
         SWAGGER_CLIENT_ID: '',
         HTTP_ADAPTER: '',
+        LOG_FORMAT: '',
+        LOG_LEVEL: '',
       }),
     ).toEqual(readAppConfig({}));
   });
@@ -57,6 +64,27 @@ describe('readAppConfig', () => {
     [' 3000 ', 3000],
   ])('reads PORT=%p as %i', (PORT, port) => {
     expect(readAppConfig({ PORT }).port).toBe(port);
+  });
+
+  it.each([
+    ['0', 0],
+    ['9464', 9464],
+    ['65535', 65535],
+  ])('reads METRICS_PORT=%p as %i (0: metrics off)', (METRICS_PORT, metricsPort) => {
+    expect(readAppConfig({ METRICS_PORT }).metricsPort).toBe(metricsPort);
+  });
+
+  it.each(['-1', '65536', '9464x', 'off'])('refuses METRICS_PORT=%p, naming it', (METRICS_PORT) => {
+    expect(failure({ METRICS_PORT })).toBe(
+      'Invalid configuration: METRICS_PORT must be a whole number from 0 to 65535 (0 turns metrics off)',
+    );
+  });
+
+  it('refuses METRICS_PORT equal to PORT (metrics never on the API port), but not 0 with any PORT', () => {
+    expect(failure({ PORT: '9000', METRICS_PORT: '9000' })).toMatch(
+      /^Invalid configuration: METRICS_PORT must differ from PORT /,
+    );
+    expect(readAppConfig({ PORT: '9000', METRICS_PORT: '9001' }).metricsPort).toBe(9001);
   });
 
   it.each([
@@ -92,6 +120,23 @@ describe('readAppConfig', () => {
   });
 
   it.each([
+    [{ LOG_FORMAT: 'text', NODE_ENV: 'production' }, false, 'text'],
+    [{ LOG_FORMAT: 'json' }, true, 'json'],
+    [{ NODE_ENV: 'production' }, true, 'json'],
+    [{}, false, 'json'],
+    [{}, true, 'text'],
+  ])('reads %p, stdout a terminal: %p, as the log format %p', (env, tty, logFormat) => {
+    expect(readAppConfig(env, tty).logFormat).toBe(logFormat);
+  });
+
+  it.each(['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const)(
+    'reads LOG_LEVEL=%p',
+    (LOG_LEVEL) => {
+      expect(readAppConfig({ LOG_LEVEL }).logLevel).toBe(LOG_LEVEL);
+    },
+  );
+
+  it.each([
     ['PORT', '0'],
     ['PORT', '70000'],
     ['PORT', '65536'],
@@ -112,6 +157,10 @@ describe('readAppConfig', () => {
     ['HTTP_ADAPTER', 'koa'],
     ['HTTP_ADAPTER', 'Fastify'],
     ['HTTP_ADAPTER', 'express,fastify'],
+    ['LOG_FORMAT', 'pretty'],
+    ['LOG_FORMAT', 'JSON'],
+    ['LOG_LEVEL', 'info'],
+    ['LOG_LEVEL', 'WARN'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^Invalid configuration: ${name} `));
   });

@@ -1,8 +1,10 @@
 import { isIP, isIPv4 } from 'node:net';
+import { LOG_LEVELS, type LogLevel } from '@nestjs/common';
 import { registerAs } from '@nestjs/config';
 import { IsIn, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import { IsIntegerString } from './env-validators.js';
-import { splitList, validateEnv } from './config-validation.js';
+import { ConfigValidationError, splitList, validateEnv } from './config-validation.js';
+import { LOG_FORMATS, logFormatFor, type LogFormat } from '../logging/log-format.js';
 
 /** Every item is an exact browser origin: scheme, host and optional port, nothing else. */
 function IsOriginList(options?: ValidationOptions) {
@@ -68,6 +70,11 @@ export class AppEnv {
   @IsIntegerString(1, 65535, { message: 'PORT must be a whole number from 1 to 65535' })
   PORT = '8000';
 
+  @IsIntegerString(0, 65535, {
+    message: 'METRICS_PORT must be a whole number from 0 to 65535 (0 turns metrics off)',
+  })
+  METRICS_PORT = '9464';
+
   @IsOriginList({
     message:
       'CORS_ORIGINS must be a comma-separated list of exact origins such as https://app.example.com (no path, no trailing slash)',
@@ -110,6 +117,27 @@ export class AppEnv {
     message: 'DATABASE_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000',
   })
   DATABASE_TIMEOUT_MS = '5000';
+
+  @IsIn([...LOG_FORMATS, ''], { message: 'LOG_FORMAT must be json or text, or unset' })
+  LOG_FORMAT = '';
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'log';
+
+  @IsIntegerString(0, 600000, {
+    message: 'SHUTDOWN_DRAIN_MS must be a whole number of milliseconds from 0 to 600000',
+  })
+  SHUTDOWN_DRAIN_MS = '5000';
+
+  @IsIntegerString(0, 600000, {
+    message: 'SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds from 0 to 600000',
+  })
+  SHUTDOWN_TIMEOUT_MS = '10000';
+
+  @IsIntegerString(0, 63072000, {
+    message: 'HSTS_MAX_AGE_SECONDS must be a whole number of seconds from 0 to 63072000 (2 years)',
+  })
+  HSTS_MAX_AGE_SECONDS = '0';
 }
 
 /** Where items live: a PostgreSQL server, or the embedded PGlite database. */
@@ -117,9 +145,19 @@ export type DatabaseSettings =
   | { kind: 'postgres'; url: string; poolMax: number; timeoutMs: number }
   | { kind: 'pglite'; dataDir: string; timeoutMs: number };
 
+/** How the app stops on SIGTERM or SIGINT (src/shutdown/graceful-shutdown.ts). */
+export interface ShutdownSettings {
+  /** Readiness answers 503 this long before the server stops accepting connections. @default 5000 */
+  drainMs: number;
+  /** Then in-flight requests get this long to finish before their connections are cut. @default 10000 */
+  timeoutMs: number;
+}
+
 /** Typed HTTP-server settings. */
 export interface AppConfig {
   port: number;
+  /** `METRICS_PORT`: where Prometheus scrapes /metrics, never the API's port; 0: off. @default 9464 */
+  metricsPort: number;
   corsOrigins: string[];
   /** `HTTP_ADAPTER`: Express or Fastify. @default 'express' */
   httpAdapter: HttpAdapterName;
@@ -129,14 +167,36 @@ export interface AppConfig {
   swaggerClientId: string;
   /** `DATABASE_URL` and friends. */
   database: DatabaseSettings;
+  /** `LOG_FORMAT`, resolved: unset means json under NODE_ENV=production or without a terminal. */
+  logFormat: LogFormat;
+  /** `LOG_LEVEL`: the least severe level written. @default 'log' */
+  logLevel: LogLevel;
+  /** `SHUTDOWN_DRAIN_MS` and `SHUTDOWN_TIMEOUT_MS`: see src/shutdown/. */
+  shutdown: ShutdownSettings;
+  /** `HSTS_MAX_AGE_SECONDS`: Strict-Transport-Security's max-age; 0 sends none. @default 0 */
+  hstsMaxAgeSeconds: number;
 }
 
-/** Reads and validates the HTTP-server settings; throws ConfigValidationError naming the variable. */
-export function readAppConfig(env: NodeJS.ProcessEnv): AppConfig {
+/**
+ * Reads and validates the HTTP-server settings; throws ConfigValidationError naming the variable.
+ * `stdoutIsTty` decides the log format when LOG_FORMAT is unset.
+ */
+export function readAppConfig(
+  env: NodeJS.ProcessEnv,
+  stdoutIsTty: boolean = process.stdout.isTTY === true,
+): AppConfig {
   const raw = validateEnv(AppEnv, env);
+  // Metrics on the API's port would make them public: refused, not silently moved.
+  const metricsPort = Number(raw.METRICS_PORT);
+  if (metricsPort !== 0 && metricsPort === Number(raw.PORT)) {
+    throw new ConfigValidationError(
+      'Invalid configuration: METRICS_PORT must differ from PORT (metrics are never served on the API port; 0 turns them off)',
+    );
+  }
   const trust = raw.TRUST_PROXY.trim();
   return {
     port: Number(raw.PORT),
+    metricsPort,
     httpAdapter: raw.HTTP_ADAPTER,
     corsOrigins: splitList(raw.CORS_ORIGINS),
     trustProxy:
@@ -160,6 +220,13 @@ export function readAppConfig(env: NodeJS.ProcessEnv): AppConfig {
           dataDir: raw.PGLITE_DATA_DIR,
           timeoutMs: Number(raw.DATABASE_TIMEOUT_MS),
         },
+    logFormat: logFormatFor(env, stdoutIsTty),
+    logLevel: raw.LOG_LEVEL,
+    shutdown: {
+      drainMs: Number(raw.SHUTDOWN_DRAIN_MS),
+      timeoutMs: Number(raw.SHUTDOWN_TIMEOUT_MS),
+    },
+    hstsMaxAgeSeconds: Number(raw.HSTS_MAX_AGE_SECONDS),
   };
 }
 

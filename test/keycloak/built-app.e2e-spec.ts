@@ -33,6 +33,8 @@ describe.each(ADAPTERS)('the built app against the real Keycloak on %s', (adapte
         KEYCLOAK_CLIENT_SECRET: API_CLIENT_SECRET,
         HTTP_ADAPTER: adapter,
         PGLITE_DATA_DIR: 'memory://',
+        METRICS_PORT: '0', // the default (9464) may be a running stack's
+        SHUTDOWN_DRAIN_MS: '0', // stopped by the test: no load balancer to tell
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -57,6 +57,8 @@ export async function createTestApp(
     TRUST_PROXY: '',
     SWAGGER_CLIENT_ID: '',
     HTTP_ADAPTER: options.adapter ?? '',
+    // Off: the default (9464) would clash between apps; the metrics suites set their own port.
+    METRICS_PORT: '0',
     // Items in memory, one database per app; `npm run test:postgres` sets TEST_DATABASE_URL.
     DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
     PGLITE_DATA_DIR: 'memory://',
@@ -67,6 +69,11 @@ export async function createTestApp(
     // suite (test/auth-audit.e2e-spec.ts) sets its own limit.
     AUTH_FAILURE_LIMIT: '0',
     AUTH_FAILURE_WINDOW_SECONDS: '',
+    LOG_FORMAT: '',
+    LOG_LEVEL: '',
+    SHUTDOWN_DRAIN_MS: '',
+    SHUTDOWN_TIMEOUT_MS: '',
+    HSTS_MAX_AGE_SECONDS: '',
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule] });

@@ -91,7 +91,13 @@ export async function startApi(adapter: HttpAdapterName): Promise<ChildService> 
     `API on ${adapter} (node dist/main.js)`,
     ['dist/main.js'],
     LISTENING_LINE,
-    { HTTP_ADAPTER: adapter, PGLITE_DATA_DIR: 'memory://' },
+    // Metrics off: a developer's `npm run stack` may hold their default port (9464).
+    {
+      HTTP_ADAPTER: adapter,
+      PGLITE_DATA_DIR: 'memory://',
+      METRICS_PORT: '0',
+      SHUTDOWN_DRAIN_MS: '0',
+    },
   );
   try {
     const ready = await fetch(`${API_URL}/health/ready`);
