@@ -87,8 +87,8 @@ describe.each(ADAPTERS)(`${SUITE} on %s`, (adapter) => {
     expect((await refused).status()).toBe(403);
     const text = await message(page, '403');
     expect(text).toMatch(/^403 Forbidden: You are signed in, but your account is not allowed/);
-    // POST needs one of api-write and api-admin (@AnyRole): the API says so without naming them.
-    expect(text).toContain('(API: Insufficient permissions)');
+    // POST is @Permission('items#create'): Keycloak's "Create items" policy refuses api-read.
+    expect(text).toContain('(API: Permission denied: items#create)');
     expect(await page.locator('#items tr', { hasText: 'Bob was here' }).count()).toBe(0);
   });
 

@@ -93,11 +93,17 @@ export function currentTestTitle(suite: string): string {
   return full.startsWith(suite) ? full.slice(suite.length) : full;
 }
 
-/** Fills Keycloak's login form, once the page (or popup) has been sent there. */
+/**
+ * Fills Keycloak's login form, once the page (or popup) has been sent there. The demo realm has
+ * Organizations on, so Keycloak asks for the username first (identity-first login, to route an
+ * organization's members to its identity provider), then for the password on a second page.
+ */
 export async function signInOnKeycloak(page: Page, user: DemoUser): Promise<void> {
   await page.waitForURL(`${REALM_URL}/protocol/openid-connect/auth?**`);
   await page.locator('#username').fill(user);
-  await page.locator('#password').fill(PASSWORDS[user]);
+  const password = page.locator('#password');
+  if (!(await password.isVisible())) await page.locator('#kc-login').click();
+  await password.fill(PASSWORDS[user]);
   await page.locator('#kc-login').click();
 }
 
