@@ -56,8 +56,11 @@ export class ShutdownService implements OnApplicationShutdown {
       this.logger.log(`Shutting down on ${signal}: draining for ${settings.drainMs} ms`);
       announceClosing(server);
       await delay(settings.drainMs);
+      // closeHttpServer stops listening before its first await: logged once that is true, so
+      // whoever reads the line (a test, an operator) never races the listening socket.
+      const closing = closeHttpServer(server, settings.timeoutMs);
       this.logger.log('Stopped accepting connections; waiting for requests in flight');
-      const { cut } = await closeHttpServer(server, settings.timeoutMs);
+      const { cut } = await closing;
       if (cut) {
         this.logger.warn(`Cut requests still running after ${settings.timeoutMs} ms`);
       }
