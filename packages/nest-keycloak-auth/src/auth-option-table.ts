@@ -15,6 +15,9 @@ export interface OptionSpec {
   readonly description: string;
 }
 
+/** Most realms `KEYCLOAK_REALMS` may list: each costs a key set, a discovery and a cooldown. */
+export const MAX_REALMS = 10;
+
 const spec = (
   option: keyof AuthModuleOptions,
   variable: string,
@@ -28,7 +31,18 @@ const whole = (dflt: number, min: number, max: number) => ({ default: String(dfl
 /** Every AuthModule option with its environment variable, default and range. */
 export const AUTH_ENVIRONMENT: readonly OptionSpec[] = Object.freeze([
   spec('serverUrl', 'KEYCLOAK_URL', 'url', 'Keycloak base URL for back-channel calls (required)'),
-  spec('realm', 'KEYCLOAK_REALM', 'text', 'Realm whose tokens the API accepts (required)'),
+  spec(
+    'realm',
+    'KEYCLOAK_REALM',
+    'text',
+    'Realm whose tokens the API accepts (or KEYCLOAK_REALMS)',
+  ),
+  spec(
+    'realms',
+    'KEYCLOAK_REALMS',
+    'list',
+    `Realms whose tokens the API accepts, the first one home (at most ${MAX_REALMS})`,
+  ),
   spec('clientId', 'KEYCLOAK_CLIENT_ID', 'text', "This API's client id (required)"),
   spec('clientSecret', 'KEYCLOAK_CLIENT_SECRET', 'secret', 'Confidential client secret', {
     default: '',

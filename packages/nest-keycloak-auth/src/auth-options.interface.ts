@@ -5,8 +5,17 @@
 export interface AuthModuleOptions {
   /** Keycloak base URL used for back-channel calls, e.g. `http://localhost:8080`. */
   serverUrl: string;
-  /** Realm whose tokens this API accepts (letters, digits, `.`, `_`, `-`). */
-  realm: string;
+  /**
+   * Realm whose tokens this API accepts (letters, digits, `.`, `_`, `-`). Required unless
+   * `realms` is given; with both, it must be the first of `realms`.
+   */
+  realm?: string;
+  /**
+   * Several realms whose tokens this API accepts (an allow-list, at most 10); the first is the
+   * home realm (service account, `KeycloakRealm`). A token's `iss` picks its realm before any
+   * key is fetched. @default [realm]
+   */
+  realms?: string[];
   /** This API's client id; its client roles become `principal.clientRoles`. */
   clientId: string;
   /** Confidential client secret, needed for introspection and service-account tokens. @default '' */

@@ -1,6 +1,6 @@
 import { SUPPORTED_ALGORITHMS } from './auth.constants.js';
 import type { AuthModuleOptions } from './auth-options.interface.js';
-import { optionSpec } from './auth-option-table.js';
+import { MAX_REALMS, optionSpec } from './auth-option-table.js';
 import { AuthConfigError } from './errors/auth-config.error.js';
 
 type IntegerOption = {
@@ -14,7 +14,10 @@ type IntegerOption = {
  */
 export class AuthSettings {
   readonly serverUrl: string;
+  /** The home realm: the first of `realms`. */
   readonly realm: string;
+  /** Every realm whose tokens are accepted, the home realm first. */
+  readonly realms: readonly string[];
   readonly clientId: string;
   readonly clientSecret: string;
   /** The pinned issuer, or undefined to take the discovered one. */
@@ -42,12 +45,8 @@ export class AuthSettings {
 
   constructor(options: AuthModuleOptions) {
     this.serverUrl = requireHttpUrl('serverUrl', options.serverUrl).replace(/\/+$/, '');
-    this.realm = requireText(
-      'realm',
-      options.realm,
-      /^[\w.-]+$/,
-      'a realm name (letters, digits, . _ -)',
-    );
+    this.realms = requireRealms(options.realm, options.realms);
+    this.realm = this.realms[0];
     this.clientId = requireText(
       'clientId',
       options.clientId,
@@ -57,6 +56,10 @@ export class AuthSettings {
     this.clientSecret = options.clientSecret ?? '';
     this.issuer =
       options.issuer === undefined ? undefined : requireHttpUrl('issuer', options.issuer);
+    if (this.issuer !== undefined && this.realms.length > 1) {
+      // One pinned issuer cannot be the issuer of two realms; discovery reports each one's.
+      throw refuse('issuer', 'pins one realm: leave it unset when several realms are accepted');
+    }
     this.audiences = options.audiences?.length
       ? requireList('audiences', options.audiences, /^\S+$/)
       : [this.clientId];
@@ -83,6 +86,34 @@ export class AuthSettings {
     this.authFailureWindowMs = whole('authFailureWindowSeconds') * 1000;
     this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;
   }
+
+  /**
+   * The same settings seen from another accepted realm (its URL, no pinned issuer), for that
+   * realm's own discovery and key set.
+   */
+  forRealm(realm: string): AuthSettings {
+    const realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(realm)}`;
+    const view = Object.create(AuthSettings.prototype) as AuthSettings;
+    return Object.freeze(Object.assign(view, this, { realm, realmUrl, issuer: undefined }));
+  }
+}
+
+const REALM_NAME = /^[\w.-]+$/;
+const REALM_RULE = 'a realm name (letters, digits, . _ -)';
+
+/** The accepted realms, home first: `realms` when given (starting with `realm` if both are). */
+function requireRealms(realm: string | undefined, realms: readonly string[] | undefined) {
+  if (realms === undefined)
+    return Object.freeze([requireText('realm', realm, REALM_NAME, REALM_RULE)]);
+  if (realms.length === 0) throw refuse('realms', 'must list at least one realm');
+  if (realms.length > MAX_REALMS) throw refuse('realms', `must list at most ${MAX_REALMS} realms`);
+  const bad = realms.find((name) => !REALM_NAME.test(name));
+  if (bad !== undefined) throw refuse('realms', `must list realm names (letters, digits, . _ -)`);
+  if (new Set(realms).size !== realms.length) throw refuse('realms', 'must not list a realm twice');
+  if (realm !== undefined && realm !== '' && realm !== realms[0]) {
+    throw refuse('realms', 'must start with the realm of KEYCLOAK_REALM (realm) when both are set');
+  }
+  return Object.freeze([...realms]);
 }
 
 function refuse(option: keyof AuthModuleOptions, rule: string): AuthConfigError {

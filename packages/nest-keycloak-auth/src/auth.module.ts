@@ -14,6 +14,7 @@ import { JwksService } from './jwks/jwks.service.js';
 import { KeySource } from './jwks/key-source.js';
 import { KeycloakRealm, keycloakRealmOf } from './keycloak-realm.js';
 import { OidcDiscoveryService } from './oidc/oidc-discovery.service.js';
+import { RealmDirectory } from './realms/realm-directory.js';
 import { ServiceTokenClient } from './service-account/service-token.client.js';
 import { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';
 import { TokenVerifier } from './token/token-verifier.service.js';
@@ -37,6 +38,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     { provide: KeycloakRealm, inject: [AuthSettings], useFactory: keycloakRealmOf },
     OidcDiscoveryService,
     { provide: KeySource, useClass: JwksService },
+    RealmDirectory,
     TokenVerifier,
     KeycloakIntrospectionClient,
     {
@@ -63,6 +65,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     KeycloakRealm,
     OidcDiscoveryService,
     KeySource,
+    RealmDirectory,
     TokenVerifier,
     IntrospectionClient,
     ServiceTokenClient,

@@ -27,6 +27,8 @@ export {
   RequireOrganization,
   type OrganizationSource,
 } from './decorators/require-organization.decorator.js';
+export { Realms } from './decorators/realms.decorator.js';
+export { RealmsGuard } from './guards/realms.guard.js';
 export { CurrentOrganization } from './decorators/current-organization.decorator.js';
 export { OrganizationGuard, type OrganizationRequest } from './guards/organization.guard.js';
 export { organizationsOf, type Organization } from './organizations/organization.js';

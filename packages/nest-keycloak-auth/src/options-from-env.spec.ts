@@ -1,6 +1,7 @@
 import { AUTH_ENVIRONMENT } from './auth-option-table.js';
 import { AuthConfigError } from './errors/auth-config.error.js';
 import { authOptionsFromEnv } from './options-from-env.js';
+import { AuthSettings } from './auth-settings.js';
 
 const SECRET = 'Sup3r-s3cret-client-value';
 const REQUIRED = {
@@ -47,6 +48,7 @@ describe('authOptionsFromEnv', () => {
     const options = authOptionsFromEnv({
       KEYCLOAK_URL: 'https://sso.example.com/auth/',
       KEYCLOAK_REALM: 'my-realm.prod_1',
+      KEYCLOAK_REALMS: 'my-realm.prod_1',
       KEYCLOAK_CLIENT_ID: 'orders-api',
       KEYCLOAK_CLIENT_SECRET: ` ${SECRET}`,
       KEYCLOAK_ISSUER: 'https://login.example.com/realms/my-realm.prod_1',
@@ -72,6 +74,7 @@ describe('authOptionsFromEnv', () => {
     expect(options).toEqual({
       serverUrl: 'https://sso.example.com/auth/',
       realm: 'my-realm.prod_1',
+      realms: ['my-realm.prod_1'],
       clientId: 'orders-api',
       clientSecret: ` ${SECRET}`,
       issuer: 'https://login.example.com/realms/my-realm.prod_1',
@@ -128,6 +131,13 @@ describe('authOptionsFromEnv', () => {
     ['KEYCLOAK_DISCOVERY', 'yes'],
     ['KEYCLOAK_DISCOVERY', 'TRUE'],
     ['KEYCLOAK_DISCOVERY_RETRY_SECONDS', '0'],
+    ['KEYCLOAK_REALMS', 'demo,,partners'],
+    ['KEYCLOAK_REALMS', 'demo,partners,'],
+    ['KEYCLOAK_REALMS', ' , '],
+    ['KEYCLOAK_REALMS', 'demo,partners,demo'],
+    ['KEYCLOAK_REALMS', 'demo,part ners'],
+    ['KEYCLOAK_REALMS', 'demo,a,b,c,d,e,f,g,h,i,j'],
+    ['KEYCLOAK_REALMS', 'partners,demo'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^${name} (must|accepts)`));
   });
@@ -150,6 +160,45 @@ describe('authOptionsFromEnv', () => {
     ['JWT_CLOCK_TOLERANCE_SECONDS', 'leaky-value'],
   ])('does not echo the bad value of %s', (name, value) => {
     expect(failure({ [name]: value })).not.toContain(value);
+  });
+
+  describe('several realms', () => {
+    const base = { KEYCLOAK_URL: 'http://localhost:8080', KEYCLOAK_CLIENT_ID: 'nest-api' };
+
+    it('takes KEYCLOAK_REALMS alone, the first one home', () => {
+      const options = authOptionsFromEnv({ ...base, KEYCLOAK_REALMS: 'demo, partners' });
+      expect(options.realms).toEqual(['demo', 'partners']);
+      expect(new AuthSettings(options)).toMatchObject({
+        realm: 'demo',
+        realms: ['demo', 'partners'],
+      });
+    });
+
+    it('takes KEYCLOAK_REALM alone as a list of one', () => {
+      const options = authOptionsFromEnv({ ...base, KEYCLOAK_REALM: 'demo' });
+      expect(new AuthSettings(options).realms).toEqual(['demo']);
+    });
+
+    it('accepts both when KEYCLOAK_REALM is the first of KEYCLOAK_REALMS, else refuses', () => {
+      const both = { ...base, KEYCLOAK_REALM: 'demo', KEYCLOAK_REALMS: 'demo,partners' };
+      expect(new AuthSettings(authOptionsFromEnv(both)).realm).toBe('demo');
+      expect(failure({ ...both, KEYCLOAK_REALM: 'partners' })).toMatch(
+        /^KEYCLOAK_REALMS must start/,
+      );
+    });
+
+    it('refuses a pinned KEYCLOAK_ISSUER with several realms, keeps it with one', () => {
+      const issuer = 'https://sso.example.com/realms/demo';
+      const one = { ...base, KEYCLOAK_REALMS: 'demo', KEYCLOAK_ISSUER: issuer };
+      expect(new AuthSettings(authOptionsFromEnv(one)).issuer).toBe(issuer);
+      expect(failure({ ...one, KEYCLOAK_REALMS: 'demo,partners' })).toMatch(
+        /^KEYCLOAK_ISSUER pins one realm/,
+      );
+    });
+
+    it('still requires a realm when neither variable is set', () => {
+      expect(failure({ ...base, KEYCLOAK_REALM: '' })).toBe('KEYCLOAK_REALM is required');
+    });
   });
 
   it('reports one variable in a one-line message', () => {

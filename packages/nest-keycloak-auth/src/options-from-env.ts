@@ -42,10 +42,12 @@ function parse(spec: OptionSpec, raw: string): OptionValue {
       if (raw !== 'true' && raw !== 'false') throw refuse('must be true or false');
       return raw === 'true';
     case 'list': {
-      const items = raw
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean);
+      const all = raw.split(',').map((item) => item.trim());
+      // A realm list is an allow-list: a stray comma is a mistake, not something to skip.
+      if (spec.option === 'realms' && all.includes('')) {
+        throw refuse('must be a comma-separated list of realm names, none empty');
+      }
+      const items = all.filter(Boolean);
       if (items.length === 0) throw refuse('must be a comma-separated list');
       return items;
     }

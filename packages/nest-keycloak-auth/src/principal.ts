@@ -4,6 +4,8 @@ import { organizationsOf, type Organization } from './organizations/organization
 /** Who made the request, built from a verified Keycloak access token. */
 export interface AuthPrincipal {
   sub: string;
+  /** The accepted realm (`KEYCLOAK_REALMS`) whose issuer signed the token. */
+  realm: string;
   /** `preferred_username`. */
   username?: string;
   email?: string;
@@ -37,14 +39,21 @@ export interface AuthenticatedRequest {
 /**
  * Builds the principal from claims that have already been verified. It is frozen (claims
  * included): the verified-token cache hands the same object to every request with that token,
- * so a handler must not be able to change what the next request sees.
+ * so a handler must not be able to change what the next request sees. `realm` is the accepted
+ * realm the verifier matched the issuer to (empty only for principals built by hand).
  */
-export function toPrincipal(claims: JWTPayload, clientId: string, kid?: string): AuthPrincipal {
+export function toPrincipal(
+  claims: JWTPayload,
+  clientId: string,
+  kid?: string,
+  realm = '',
+): AuthPrincipal {
   const realmRoles = stringArray(objectAt(claims, 'realm_access')?.roles);
   const clientAccess = objectAt(objectAt(claims, 'resource_access'), clientId);
   const clientRoles = stringArray(clientAccess?.roles);
   return deepFreeze({
     sub: claims.sub as string,
+    realm,
     username: optionalString(claims.preferred_username),
     email: optionalString(claims.email),
     realmRoles,

@@ -32,6 +32,8 @@ export interface AuditEntry {
   ip?: string;
   sub?: string;
   azp?: string;
+  /** The realm of the caller's token, once it was verified. */
+  realm?: string;
   /** The roles the route demanded (`@Roles`: all of them), on authorization decisions. */
   rolesRequired?: readonly string[];
   /** The roles of which one sufficed (`@AnyRole`, or an `@OwnerOrRole` bypass). */
@@ -56,6 +58,7 @@ export function stageOf(code: string): AuthDecisionStage {
     case AuthErrorCode.AuthorizationUnavailable:
     case AuthErrorCode.NotOrganizationMember:
     case AuthErrorCode.OrganizationMissing:
+    case AuthErrorCode.RealmNotAllowed:
       return 'authorization';
     case AuthErrorCode.Inactive:
     case AuthErrorCode.IntrospectionUnavailable:
@@ -66,17 +69,18 @@ export function stageOf(code: string): AuthDecisionStage {
   }
 }
 
-/** The request's part of an entry: method, route template, client IP, sub, azp and kid. */
+/** The request's part of an entry: method, route template, client IP, sub, azp, realm and kid. */
 export function requestFields(
   request: AuditedRequest,
   kid: string | undefined,
-): Pick<AuditEntry, 'method' | 'route' | 'ip' | 'sub' | 'azp' | 'kid'> {
+): Pick<AuditEntry, 'method' | 'route' | 'ip' | 'sub' | 'azp' | 'realm' | 'kid'> {
   return {
     method: request.method,
     route: routeOf(request),
     ip: request.ip,
     sub: request.user?.sub,
     azp: request.user?.azp,
+    realm: request.user?.realm || undefined,
     kid: loggableKid(kid ?? request.user?.kid),
   };
 }

@@ -53,6 +53,12 @@ describe('AuditTrail', () => {
     jest.restoreAllMocks();
   });
 
+  it("names the principal's realm in the entry", () => {
+    const user = toPrincipal({ sub: 'paula', exp: 2_000_000_000 }, 'api', 'key-1', 'partners');
+    trail(true).accepted('authorization', { ...request(), user });
+    expect(log.mock.calls[0][0]).toMatchObject({ sub: 'paula', realm: 'partners' });
+  });
+
   it('counts an acceptance but logs nothing by default (auditAccepted off)', () => {
     trail(false).accepted('authorization', request(), { rolesRequired: ['api-admin'] });
     expect(log).not.toHaveBeenCalled();

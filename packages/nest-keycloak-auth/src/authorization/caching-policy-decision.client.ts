@@ -32,6 +32,7 @@ export class CachingPolicyDecisionClient extends PolicyDecisionClient {
     token: string,
     permission: string,
     expiresAt?: number,
+    realm?: string,
   ): Promise<PolicyDecision> {
     const key = `${tokenDigest(token)} ${permission}`;
     const known = this.decisions.get(key);
@@ -43,7 +44,7 @@ export class CachingPolicyDecisionClient extends PolicyDecisionClient {
     let request = this.pending.get(key);
     if (!request) {
       request = this.inner
-        .decide(token, permission, expiresAt)
+        .decide(token, permission, expiresAt, realm)
         .finally(() => this.pending.delete(key));
       this.pending.set(key, request);
     }

@@ -1,10 +1,11 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { firstValueFrom } from 'rxjs';
 import { AuthSettings } from '../auth-settings.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { failureCause, httpStatusOf } from '../http-failure.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
+import { RealmDirectory } from '../realms/realm-directory.js';
 import { timeKeycloakRequest } from '../telemetry/auth-channels.js';
 import { PolicyDecisionClient, type PolicyDecision } from './policy-decision.client.js';
 
@@ -26,12 +27,20 @@ export class KeycloakPolicyDecisionClient extends PolicyDecisionClient {
     @Inject(AuthSettings) private readonly settings: AuthSettings,
     @Inject(HttpService) private readonly http: HttpService,
     @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
+    @Optional() @Inject(RealmDirectory) private readonly realms?: RealmDirectory,
   ) {
     super();
   }
 
-  async decide(token: string, permission: string): Promise<PolicyDecision> {
-    const url = this.discovery.endpoints.tokenEndpoint;
+  async decide(
+    token: string,
+    permission: string,
+    _expiresAt?: number,
+    realm?: string,
+  ): Promise<PolicyDecision> {
+    // The token's own realm decides: its client `clientId` holds that realm's policies.
+    const discovery = this.realms?.byName(realm)?.discovery ?? this.discovery;
+    const url = discovery.endpoints.tokenEndpoint;
     const body = new URLSearchParams({
       grant_type: UMA_TICKET,
       audience: this.settings.clientId,

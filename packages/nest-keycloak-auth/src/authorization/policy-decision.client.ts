@@ -11,7 +11,13 @@ export abstract class PolicyDecisionClient {
   /**
    * Keycloak's decision. Throws `AuthError`: AuthorizationUnavailable when no answer can be
    * had, UnknownPermission when Keycloak knows no such resource or scope, Inactive when it no
-   * longer accepts the token. `expiresAt` (the token's `exp`, seconds) bounds any caching.
+   * longer accepts the token. `expiresAt` (the token's `exp`, seconds) bounds any caching;
+   * `realm` (the principal's) says whose Authorization Services to ask (default: home).
    */
-  abstract decide(token: string, permission: string, expiresAt?: number): Promise<PolicyDecision>;
+  abstract decide(
+    token: string,
+    permission: string,
+    expiresAt?: number,
+    realm?: string,
+  ): Promise<PolicyDecision>;
 }

@@ -29,6 +29,12 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
     'insufficient_scope',
   ],
   [AuthErrorCode.OrganizationMissing, 400, 'Organization not named', undefined],
+  [
+    AuthErrorCode.RealmNotAllowed,
+    403,
+    "Tokens of this token's realm may not call this route",
+    'insufficient_scope',
+  ],
   [AuthErrorCode.KeysUnavailable, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.IssuerMismatch, 503, 'Token verification unavailable', undefined],
   [AuthErrorCode.TooManyFailures, 429, 'Too many failed authentications', undefined],

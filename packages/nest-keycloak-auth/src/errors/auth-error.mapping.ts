@@ -82,6 +82,13 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         message: 'Not a member of this organization',
         bearerError: 'insufficient_scope',
       };
+    case AuthErrorCode.RealmNotAllowed:
+      // The allowed realms are not named: which realms exist is not the caller's business.
+      return {
+        status: HttpStatus.FORBIDDEN,
+        message: "Tokens of this token's realm may not call this route",
+        bearerError: 'insufficient_scope',
+      };
     case AuthErrorCode.OrganizationMissing: {
       const source = error.details.organizationSource;
       const where = !source

@@ -36,6 +36,8 @@ export const AuthErrorCode = {
   UnknownPermission: 'ERR_AUTH_UNKNOWN_PERMISSION',
   /** `@Permission`: no decision could be had from Keycloak (503). */
   AuthorizationUnavailable: 'ERR_AUTH_AUTHORIZATION_UNAVAILABLE',
+  /** `@Realms`: the token comes from an accepted realm, but not one this route lists. */
+  RealmNotAllowed: 'ERR_AUTH_REALM_NOT_ALLOWED',
   /** `@OwnerOrRole`: the caller neither owns the resource nor holds a role that overrides it. */
   NotOwner: 'ERR_AUTH_NOT_OWNER',
   /** The client IP caused more failed authentications than the window allows (429). */
@@ -61,6 +63,8 @@ export interface AuthErrorDetails {
   organizationSource?: { readonly param: string } | { readonly header: string };
   /** The permissions refused or unknown (PermissionDenied, UnknownPermission). */
   permissions?: readonly string[];
+  /** The realms the route accepts (RealmNotAllowed). */
+  allowedRealms?: readonly string[];
   /** Roles that would have let a non-owner through (NotOwner). */
   ownerBypassRoles?: readonly string[];
   /** Seconds after which a retry may succeed (KeysUnavailable, IssuerMismatch, TooManyFailures). */

@@ -38,7 +38,9 @@ export class PermissionGuard implements CanActivate {
     const { user, accessToken } = request;
     if (!user || !accessToken) throw new AuthError(AuthErrorCode.MissingToken);
     const decisions = await Promise.all(
-      permissions.map((permission) => this.decisions.decide(accessToken, permission, user.exp)),
+      permissions.map((permission) =>
+        this.decisions.decide(accessToken, permission, user.exp, user.realm),
+      ),
     );
     const denied = permissions.filter((_, i) => decisions[i] !== 'granted');
     if (denied.length > 0) {

@@ -22,7 +22,7 @@ class SensitiveController {
 
 const TOKEN = 'verified.access.token';
 const EXP = 2_000_000_000;
-const user = toPrincipal({ sub: 'user-1', exp: EXP }, 'nest-api');
+const user = toPrincipal({ sub: 'user-1', exp: EXP }, 'nest-api', undefined, 'partners');
 
 describe('IntrospectionInterceptor', () => {
   let interceptor: IntrospectionInterceptor;
@@ -70,14 +70,14 @@ describe('IntrospectionInterceptor', () => {
     isActive.mockResolvedValue(true);
     await expect(run(handler, controller)).resolves.toBe('handler result');
     expect(isActive).toHaveBeenCalledTimes(1);
-    expect(isActive).toHaveBeenCalledWith(TOKEN, EXP);
+    expect(isActive).toHaveBeenCalledWith(TOKEN, EXP, user.realm);
     expect(handle).toHaveBeenCalledTimes(1);
   });
 
   it('passes an undefined exp when the request carries a token but no principal', async () => {
     isActive.mockResolvedValue(true);
     await run(ItemsController.prototype.remove, ItemsController, { accessToken: TOKEN });
-    expect(isActive).toHaveBeenCalledWith(TOKEN, undefined);
+    expect(isActive).toHaveBeenCalledWith(TOKEN, undefined, undefined);
   });
 
   it('asks once per request when registered twice (app-wide and by the decorator)', async () => {

@@ -47,7 +47,8 @@ export class IntrospectionInterceptor implements NestInterceptor {
     if (request[INTROSPECTED]) return next.handle();
     // Fail closed: a route that asks for introspection never runs without a verified token.
     if (!request.accessToken) throw new AuthError(AuthErrorCode.MissingToken);
-    return from(this.introspection.isActive(request.accessToken, request.user?.exp)).pipe(
+    const { accessToken, user } = request;
+    return from(this.introspection.isActive(accessToken, user?.exp, user?.realm)).pipe(
       switchMap((active) => {
         if (!active) throw new AuthError(AuthErrorCode.Inactive);
         request[INTROSPECTED] = true;

@@ -31,7 +31,7 @@ export class CachingIntrospectionClient extends IntrospectionClient {
     super();
   }
 
-  override async isActive(token: string, expiresAt?: number): Promise<boolean> {
+  override async isActive(token: string, expiresAt?: number, realm?: string): Promise<boolean> {
     const key = tokenDigest(token);
     const known = this.answers.get(key);
     const hit = known !== undefined && Date.now() < known.until;
@@ -41,7 +41,10 @@ export class CachingIntrospectionClient extends IntrospectionClient {
 
     let request = this.pending.get(key);
     if (!request) {
-      request = this.inner.isActive(token, expiresAt).finally(() => this.pending.delete(key));
+      // Keyed by the token alone: its realm is fixed by its issuer.
+      request = this.inner
+        .isActive(token, expiresAt, realm)
+        .finally(() => this.pending.delete(key));
       this.pending.set(key, request);
     }
     const active = await request;
@@ -52,6 +55,7 @@ export class CachingIntrospectionClient extends IntrospectionClient {
   override async introspect(
     token: string,
     expiresAt?: number,
+    realm?: string,
   ): Promise<IntrospectedClaims | undefined> {
     const key = tokenDigest(token);
     const known = this.answers.get(key);
@@ -63,7 +67,7 @@ export class CachingIntrospectionClient extends IntrospectionClient {
     let request = this.pendingClaims.get(key);
     if (!request) {
       request = this.inner
-        .introspect(token, expiresAt)
+        .introspect(token, expiresAt, realm)
         .finally(() => this.pendingClaims.delete(key));
       this.pendingClaims.set(key, request);
     }

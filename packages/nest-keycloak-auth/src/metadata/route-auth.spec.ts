@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { AnyRole } from '../decorators/any-role.decorator.js';
 import { IS_PUBLIC_KEY, Public } from '../decorators/public.decorator.js';
 import { RequireActiveToken } from '../decorators/require-active-token.decorator.js';
+import { Realms } from '../decorators/realms.decorator.js';
 import { Roles } from '../decorators/roles.decorator.js';
 import { readRouteAuth, RouteAuthCache, type RouteAuth } from './route-auth.js';
 
@@ -21,6 +22,13 @@ class PublicClass {
   @Roles('a') roles(): void {}
   @RequireActiveToken() live(): void {}
   @SetMetadata(IS_PUBLIC_KEY, false) closed(): void {}
+  @Realms('partners') realm(): void {}
+}
+
+@Realms('partners')
+class PartnersClass {
+  bare(): void {}
+  @Realms('demo') own(): void {}
 }
 
 @Roles('admin')
@@ -85,6 +93,24 @@ describe('readRouteAuth: the one precedence rule', () => {
       StrictClass,
       StrictClass.prototype.open,
       PUBLIC,
+    ],
+    [
+      'class @Realms, inherited',
+      PartnersClass,
+      PartnersClass.prototype.bare,
+      protectedWith({ realms: ['partners'] }),
+    ],
+    [
+      'handler @Realms replacing the class list',
+      PartnersClass,
+      PartnersClass.prototype.own,
+      protectedWith({ realms: ['demo'] }),
+    ],
+    [
+      'handler @Realms on a public class (its demand needs a token)',
+      PublicClass,
+      PublicClass.prototype.realm,
+      protectedWith({ realms: ['partners'] }),
     ],
     [
       'handler introspection off on a class that asks for it',

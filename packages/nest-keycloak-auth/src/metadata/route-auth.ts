@@ -7,6 +7,7 @@ import { PERMISSIONS_KEY } from '../decorators/permission.decorator.js';
 import { SCOPES_ANY_KEY } from '../decorators/any-scope.decorator.js';
 import { SCOPES_ALL_KEY } from '../decorators/scopes.decorator.js';
 import { OWNER_RULE_KEY, type OwnerRule } from '../decorators/owner-or-role.decorator.js';
+import { REALMS_KEY } from '../decorators/realms.decorator.js';
 import {
   ORGANIZATION_RULE_KEY,
   type OrganizationSource,
@@ -35,6 +36,8 @@ export interface RouteAuth {
   readonly permissions?: readonly string[];
   /** `@RequireOrganization`: where the request names the organization the caller must be in. */
   readonly organization?: OrganizationSource;
+  /** `@Realms`: the token's realm must be one of these. */
+  readonly realms?: readonly string[];
 }
 
 /**
@@ -42,8 +45,10 @@ export interface RouteAuth {
  * - roles: the handler's `@Roles`/`@AnyRole` (as a pair) replace the controller's;
  * - scopes: the handler's `@Scopes`/`@AnyScope` (as a pair) replace the controller's;
  * - introspection: the handler's `@RequireActiveToken` value, else the controller's;
- * - public: the handler's `@Public` value, else, when the handler itself asks for roles, scopes
- *   or introspection, not public (its demand needs a token), else the controller's;
+ * - permissions, organization, owner and realms: the handler's, else the controller's;
+ * - public: the handler's `@Public` value, else, when the handler itself asks for roles, scopes,
+ *   introspection, permissions or realms, not public (its demand needs a token), else the
+ *   controller's;
  * - a public route demands nothing else.
  */
 export function readRouteAuth(
@@ -59,13 +64,15 @@ export function readRouteAuth(
   const handlerAnyScopes = own<string[]>(SCOPES_ANY_KEY, handler);
   const handlerScopes = handlerAllScopes !== undefined || handlerAnyScopes !== undefined;
   const handlerIntrospect = own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, handler);
+  const handlerRealms = own<string[]>(REALMS_KEY, handler);
 
   const isPublic =
     own<boolean>(IS_PUBLIC_KEY, handler) ??
     (handlerRoles ||
     handlerScopes ||
     handlerIntrospect === true ||
-    own<string[]>(PERMISSIONS_KEY, handler) !== undefined
+    own<string[]>(PERMISSIONS_KEY, handler) !== undefined ||
+    handlerRealms !== undefined
       ? false
       : own<boolean>(IS_PUBLIC_KEY, controller) === true);
   if (isPublic) return PUBLIC;
@@ -83,6 +90,7 @@ export function readRouteAuth(
     organization:
       own<OrganizationSource>(ORGANIZATION_RULE_KEY, handler) ??
       own<OrganizationSource>(ORGANIZATION_RULE_KEY, controller),
+    realms: handlerRealms ?? own<string[]>(REALMS_KEY, controller),
   };
 }
 

@@ -28,6 +28,7 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
   private lastFailure?: string;
 
   private destroyed = false;
+  private readonly issuerListeners: Array<(issuer: string) => void> = [];
 
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
@@ -62,6 +63,11 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
     return this.lastFailure;
   }
 
+  /** Calls `listener` with the new issuer each time discovery changes it. */
+  onIssuerChange(listener: (issuer: string) => void): void {
+    this.issuerListeners.push(listener);
+  }
+
   async onModuleInit(): Promise<void> {
     if (this.settings.discovery && !(await this.discover())) this.scheduleRetry();
   }
@@ -87,8 +93,10 @@ export class OidcDiscoveryService implements OnModuleInit, OnModuleDestroy {
         this.lastFailure = `the discovered issuer ${found.issuer} is not the expected ${pinned}`;
         return false;
       }
+      const changed = found.issuer !== this.current.issuer;
       this.current = found;
       this.discovered = true;
+      if (changed) this.issuerListeners.forEach((listener) => listener(found.issuer));
       if (this.lastFailure !== undefined) this.logger.log('Keycloak discovery succeeded');
       this.lastFailure = undefined;
       return true;

@@ -158,6 +158,7 @@ function forbiddenWhen(auth: RouteAuth): string | undefined {
         : `header ${auth.organization.header}`;
     reasons.push(`Requires membership of the organization named by ${where}`);
   }
+  if (auth.realms) reasons.push(`Requires a token of the realm(s): ${auth.realms.join(', ')}`);
   if (auth.owner) {
     const bypass = auth.owner.roles.length
       ? `, or one role of: ${auth.owner.roles.join(', ')}`

@@ -45,6 +45,16 @@ export const DEMO_USERS: readonly StandInUser[] = [
   ),
 ];
 
+/** The partners realm's user (keycloak/realm-partners.json): paula, api-read, no organization. */
+export const PARTNER_USERS: readonly StandInUser[] = [
+  demoUser('paula', 'Paula', 'Partner', '00000000-0000-4000-8000-0000000ba01a', ['api-read']),
+];
+
+/** Fresh, mutable copies of the partners realm's users. */
+export function partnerUsers(): StandInUser[] {
+  return PARTNER_USERS.map((user) => ({ ...user, clientRoles: [...user.clientRoles] }));
+}
+
 /** Fresh, mutable copies of the demo users. */
 export function demoUsers(): StandInUser[] {
   return DEMO_USERS.map((user) => ({

@@ -2,6 +2,7 @@
 // runner and touches no process.env, so jest, vitest and node:test can all use it.
 export {
   DEMO_USERS,
+  PARTNER_USERS,
   SERVICE_ACCOUNT_ID,
   type DemoUsername,
   type StandInUser,

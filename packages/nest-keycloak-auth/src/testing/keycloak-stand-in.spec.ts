@@ -269,4 +269,39 @@ describe('KeycloakStandIn with ES256', () => {
       await kc.stop();
     }
   });
+
+  describe('a second realm', () => {
+    let multi: KeycloakStandIn;
+    beforeAll(async () => {
+      multi = await KeycloakStandIn.start({ realms: ['partners'] });
+    });
+    afterAll(() => multi.stop());
+
+    it('serves it on the same port with its own key, users and counters', async () => {
+      const partners = multi.realmNamed('partners');
+      expect(partners.url).toBe(multi.url);
+      expect(partners.issuer).toBe(`${multi.url}/realms/partners`);
+      expect(partners.currentKid).not.toBe(multi.currentKid);
+      const token = await partners.mintAccessToken({ username: 'paula' });
+      const jwks = createRemoteJWKSet(new URL(`${partners.issuer}/protocol/openid-connect/certs`));
+      const { payload } = await jwtVerify(token, jwks, { issuer: partners.issuer });
+      expect(payload).toMatchObject({ preferred_username: 'paula', sub: expect.any(String) });
+      expect(payload.resource_access).toEqual(
+        expect.objectContaining({ 'nest-api': { roles: ['api-read'] } }),
+      );
+      expect([partners.requests.jwks, multi.requests.jwks]).toEqual([1, 0]);
+      // Each realm's key set is its own: the demo realm's does not verify a partners token.
+      const demoKeys = createLocalJWKSet(multi.jwks());
+      await expect(jwtVerify(token, demoKeys)).rejects.toThrow();
+    });
+
+    it('counts a request for a realm it does not serve nowhere', async () => {
+      multi.resetCounts();
+      multi.realmNamed('partners').resetCounts();
+      const res = await fetch(`${multi.url}/realms/others/protocol/openid-connect/certs`);
+      expect(res.status).toBe(404);
+      expect(multi.realmNamed('partners').requests.jwks + multi.requests.jwks).toBe(0);
+      expect(() => multi.realmNamed('others')).toThrow('serves no realm others');
+    });
+  });
 });

@@ -1,10 +1,11 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import {
   decidePermission,
   demoPolicies,
   type AuthorizationPolicies,
 } from './authorization-policies.js';
-import { demoUsers, type DemoUsername, type StandInUser } from './demo-users.js';
+import { demoUsers, partnerUsers, type DemoUsername, type StandInUser } from './demo-users.js';
 import { SUPPORTED_ALGS } from './discovery-document.js';
 import { FaultInjector, type Fault, type StandInEndpoint } from './faults.js';
 import { LoopbackServer } from './loopback-server.js';
@@ -36,6 +37,18 @@ export interface StandInOptions {
   serviceAccountRoles?: string[];
   /** Realm users (default alice, bob, carol, dave). */
   users?: StandInUser[];
+  /**
+   * Further realms served on the same port, each with its own signing key, counters, faults
+   * and users (default: paula, api-read), with the same client id and secret; reach one with
+   * `realmNamed(name)`.
+   */
+  realms?: string[];
+}
+
+/** What realms served on one port share. */
+interface SharedServer {
+  readonly server: LoopbackServer;
+  readonly realms: Map<string, KeycloakStandIn>;
 }
 
 /** Requests received per endpoint since start or the last resetCounts(). */
@@ -74,11 +87,15 @@ export class KeycloakStandIn {
   private readonly revoked = new Set<string>();
   private readonly tokens: TokenFactory;
   private readonly server: LoopbackServer;
+  /** Every realm on this port, by name (this one included). */
+  private readonly realms: Map<string, KeycloakStandIn>;
+  private readonly listener: RequestListener;
 
   private constructor(
     options: StandInOptions,
     private readonly keys: KeyRing,
     private readonly alg: SigningAlg,
+    shared?: SharedServer,
   ) {
     this.realm = options.realm ?? 'demo';
     this.clientId = options.clientId ?? 'nest-api';
@@ -87,17 +104,32 @@ export class KeycloakStandIn {
     this.serviceAccountRoles = options.serviceAccountRoles ?? [];
     this.users = options.users ?? demoUsers();
     this.tokens = new TokenFactory(this, keys);
-    this.server = new LoopbackServer(
-      realmRequestListener(this.backend(), this.requests, this.faults),
-    );
+    this.listener = realmRequestListener(this.backend(), this.requests, this.faults);
+    this.realms = shared?.realms ?? new Map<string, KeycloakStandIn>();
+    this.server = shared?.server ?? new LoopbackServer((req, res) => this.dispatch(req, res));
+    this.realms.set(this.realm, this);
   }
 
-  /** Generates a signing key and listens on 127.0.0.1. */
+  /** Generates a signing key per realm and listens on 127.0.0.1. */
   static async start(options: StandInOptions = {}): Promise<KeycloakStandIn> {
     const alg = options.alg ?? 'RS256';
     const standIn = new KeycloakStandIn(options, await KeyRing.create(alg), alg);
+    for (const realm of options.realms ?? []) {
+      if (standIn.realms.has(realm)) throw new Error(`Realm ${realm} listed twice`);
+      const { clientId, clientSecret } = standIn;
+      const other = { realm, clientId, clientSecret, users: partnerUsers() };
+      const shared = { server: standIn.server, realms: standIn.realms };
+      new KeycloakStandIn(other, await KeyRing.create(alg), alg, shared);
+    }
     await standIn.server.listen(options.port ?? 0);
     return standIn;
+  }
+
+  /** Another realm this stand-in serves on its port (`StandInOptions.realms`), or this one. */
+  realmNamed(name: string): KeycloakStandIn {
+    const realm = this.realms.get(name);
+    if (!realm) throw new Error(`The stand-in serves no realm ${name}`);
+    return realm;
   }
 
   /** Base URL, e.g. http://127.0.0.1:40123 (stable across stop/restart). */
@@ -241,9 +273,12 @@ export class KeycloakStandIn {
     return this.mintAccessToken({ ...options, username });
   }
 
-  /** Closes the server and destroys open sockets, so clients get ECONNREFUSED right away. */
+  /**
+   * Closes the server and destroys open sockets, so clients get ECONNREFUSED right away. The
+   * realms on one port share it: stopping one stops them all.
+   */
   async stop(): Promise<void> {
-    this.faults.cancelSleeps();
+    for (const realm of this.realms.values()) realm.faults.cancelSleeps();
     await this.server.stop();
   }
 
@@ -251,6 +286,13 @@ export class KeycloakStandIn {
   async restart(): Promise<void> {
     await this.stop();
     await this.server.listen(this.server.port);
+  }
+
+  /** Hands a request to the realm its path names; any other path gets this realm's 404s. */
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const name = /^\/(?:admin\/)?realms\/([^/?]+)/.exec(req.url ?? '')?.[1];
+    const realm = (name !== undefined && this.realms.get(decodeURIComponent(name))) || this;
+    realm.listener(req, res);
   }
 
   private key(kid: string): SigningKey {

@@ -17,6 +17,8 @@ export interface TestPrincipalOptions {
   clientRoles?: string[];
   /** @default 'nest-api' */
   clientId?: string;
+  /** The accepted realm the token came from. @default 'demo' */
+  realm?: string;
   /** Space-separated in the token, a list here. @default [] */
   scopes?: string[];
   /** Seconds since the epoch. @default an hour from now */
@@ -46,6 +48,8 @@ export function testPrincipal(options: TestPrincipalOptions = {}): AuthPrincipal
       resource_access: { [clientId]: { roles: options.clientRoles ?? [] } },
     },
     clientId,
+    undefined,
+    options.realm ?? 'demo',
   );
 }
 

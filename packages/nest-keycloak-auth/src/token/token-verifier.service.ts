@@ -5,6 +5,7 @@ import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { IntrospectionClient } from '../introspection/introspection.client.js';
 import { KeySource } from '../jwks/key-source.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
+import { RealmDirectory, type AcceptedRealm } from '../realms/realm-directory.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
 import { publishCacheLookup } from '../telemetry/auth-channels.js';
 import { tokenDigest } from './token-digest.js';
@@ -13,7 +14,9 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 /**
  * Verifies a Keycloak access token with jose: signature from the realm's JWKS, algorithm
  * allow-list, exact issuer, audience, `exp` (required), `nbf`, `iat`, `sub`, and the
- * Keycloak `typ` claim, which must be `Bearer` (ID and refresh tokens are refused).
+ * Keycloak `typ` claim, which must be `Bearer` (ID and refresh tokens are refused). With
+ * several realms, the token's `iss` picks its realm before any key is looked up: a token of
+ * any other issuer is refused without a request to Keycloak.
  */
 @Injectable()
 export class TokenVerifier {
@@ -25,6 +28,8 @@ export class TokenVerifier {
   private cacheIssuer?: string;
   /** When a refused lightweight token was last logged (once a minute is enough to act on). */
   private lightweightLoggedAt = -Infinity;
+  /** The accepted realms, home first (one unless `realms` lists more). */
+  private readonly realms: readonly AcceptedRealm[];
 
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
@@ -33,16 +38,25 @@ export class TokenVerifier {
     @Optional()
     @Inject(IntrospectionClient)
     private readonly introspection?: IntrospectionClient,
+    @Optional() @Inject(RealmDirectory) directory?: RealmDirectory,
   ) {
     this.cache = new VerifiedTokenCache(
       settings.tokenCacheMaxEntries,
       settings.tokenCacheMaxAgeMs,
       settings.clockToleranceSeconds * 1000,
     );
-    keys.onKeysRemoved((kids) => {
-      this.keyRemovals++;
-      this.cache.dropKeys(kids);
-    });
+    this.realms = directory?.all ?? [{ name: settings.realm, discovery, keys }];
+    for (const realm of this.realms) {
+      // A key that left one realm's JWKS drops only that realm's tokens.
+      realm.keys.onKeysRemoved((kids) => {
+        this.keyRemovals++;
+        this.cache.dropKeys(kids, realm.name);
+      });
+      // The home realm's issuer is compared on each request (checkIssuer); the others say so.
+      if (realm.discovery !== discovery) {
+        realm.discovery.onIssuerChange(() => this.cache.dropRealm(realm.name));
+      }
+    }
   }
 
   /**
@@ -85,7 +99,8 @@ export class TokenVerifier {
 
   private async verifyUncached(token: string, key: string | undefined): Promise<AuthPrincipal> {
     const removalsBefore = this.keyRemovals;
-    const { claims, kid, lightweight } = await this.verifyJwt(token);
+    const realm = this.realmOf(token);
+    const { claims, kid, lightweight } = await this.verifyJwt(token, realm);
     if (claims.typ !== 'Bearer') throw new AuthError(AuthErrorCode.WrongTokenType);
     if (typeof claims.sub !== 'string' || claims.sub.length === 0) {
       throw new AuthError(AuthErrorCode.InvalidClaims);
@@ -94,7 +109,7 @@ export class TokenVerifier {
     if (typeof claims.iat === 'number' && claims.iat > now + this.settings.clockToleranceSeconds) {
       throw new AuthError(AuthErrorCode.NotYetValid);
     }
-    const principal = toPrincipal(claims, this.settings.clientId, kid);
+    const principal = toPrincipal(claims, this.settings.clientId, kid, realm.name);
     // A key set change during the check may have removed this token's key: do not cache it.
     if (key !== undefined && this.keyRemovals === removalsBefore) {
       // A lightweight token's claims came from introspection: kept no longer than its answer.
@@ -104,15 +119,35 @@ export class TokenVerifier {
     return principal;
   }
 
+  /**
+   * The accepted realm whose issuer the token names, before any key is fetched; the `iss` is
+   * not trusted yet (jwtVerify checks it again with that realm's key). An unlisted issuer is
+   * refused here (a missing one too), so it never causes a request; nor does a token jose
+   * cannot decode. With one realm nothing is decoded: jose's issuer check decides, exactly as
+   * before several realms.
+   */
+  private realmOf(token: string): AcceptedRealm {
+    if (this.realms.length === 1) return this.realms[0];
+    let iss: unknown;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch {
+      throw new AuthError(AuthErrorCode.MalformedToken);
+    }
+    for (const realm of this.realms) if (realm.discovery.endpoints.issuer === iss) return realm;
+    throw new AuthError(AuthErrorCode.InvalidIssuer);
+  }
+
   private async verifyJwt(
     token: string,
+    realm: AcceptedRealm,
   ): Promise<{ claims: JWTPayload; kid?: string; lightweight?: true }> {
     try {
       const { payload, protectedHeader } = await jwtVerify(
         token,
-        (header, input) => this.keys.getKey(header, input),
+        (header, input) => realm.keys.getKey(header, input),
         {
-          issuer: this.discovery.endpoints.issuer,
+          issuer: realm.discovery.endpoints.issuer,
           audience: [...this.settings.audiences],
           algorithms: [...this.settings.algorithms],
           clockTolerance: this.settings.clockToleranceSeconds,
@@ -124,7 +159,9 @@ export class TokenVerifier {
       const refusal = this.toAuthError(error);
       // jose checks claims only after the signature: the payload is genuine here.
       if (!isClaimFailure(refusal) || !isLightweight(token)) throw refusal;
-      if (this.settings.lightweightTokens === 'introspect') return this.verifyLightweight(token);
+      if (this.settings.lightweightTokens === 'introspect') {
+        return this.verifyLightweight(token, realm);
+      }
       this.logLightweightRefusal();
       throw refusal;
     }
@@ -137,14 +174,15 @@ export class TokenVerifier {
    */
   private async verifyLightweight(
     token: string,
+    realm: AcceptedRealm,
   ): Promise<{ claims: JWTPayload; kid?: string; lightweight: true }> {
     let local: { payload: JWTPayload; kid?: string };
     try {
       const { payload, protectedHeader } = await jwtVerify(
         token,
-        (header, input) => this.keys.getKey(header, input),
+        (header, input) => realm.keys.getKey(header, input),
         {
-          issuer: this.discovery.endpoints.issuer,
+          issuer: realm.discovery.endpoints.issuer,
           algorithms: [...this.settings.algorithms],
           clockTolerance: this.settings.clockToleranceSeconds,
           requiredClaims: ['exp'],
@@ -155,7 +193,7 @@ export class TokenVerifier {
       throw this.toAuthError(error);
     }
     if (!this.introspection) throw new AuthError(AuthErrorCode.IntrospectionUnavailable);
-    const answer = await this.introspection.introspect(token, local.payload.exp);
+    const answer = await this.introspection.introspect(token, local.payload.exp, realm.name);
     if (!answer) throw new AuthError(AuthErrorCode.Inactive);
     const claims: Record<string, unknown> = { ...local.payload };
     for (const name of INTROSPECTED_CLAIMS) {

@@ -3,9 +3,10 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 
 const NOW = 1_800_000_000_000;
 
-function principal(sub: string, expSeconds = NOW / 1000 + 300): AuthPrincipal {
+function principal(sub: string, expSeconds = NOW / 1000 + 300, realm = 'demo'): AuthPrincipal {
   return {
     sub,
+    realm,
     realmRoles: [],
     clientRoles: [],
     roles: new Set(),
@@ -79,10 +80,23 @@ describe('VerifiedTokenCache', () => {
     cache.set('old', principal('old'), 'k1', NOW);
     cache.set('new', principal('new'), 'k2', NOW);
     cache.set('none', principal('none'), undefined, NOW);
-    cache.dropKeys(['k1']);
+    cache.dropKeys(['k1'], 'demo');
     expect(cache.get('old', NOW)).toBeUndefined();
     expect(cache.get('none', NOW)).toBeUndefined();
     expect(cache.get('new', NOW)?.sub).toBe('new');
+  });
+
+  it("drops only that realm's entries when a key leaves one realm's JWKS", () => {
+    const cache = new VerifiedTokenCache(10, 60_000, 0);
+    cache.set('demo', principal('a', undefined, 'demo'), 'k1', NOW);
+    cache.set('partner', principal('p', undefined, 'partners'), 'k1', NOW);
+    cache.set('partner-none', principal('q', undefined, 'partners'), undefined, NOW);
+    cache.dropKeys(['k1'], 'demo');
+    expect(cache.get('demo', NOW)).toBeUndefined();
+    expect(cache.get('partner', NOW)?.realm).toBe('partners');
+    expect(cache.get('partner-none', NOW)?.realm).toBe('partners');
+    cache.dropRealm('partners');
+    expect(cache.size).toBe(0);
   });
 
   it.each([

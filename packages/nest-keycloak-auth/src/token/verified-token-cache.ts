@@ -68,10 +68,21 @@ export class VerifiedTokenCache {
     if (this.entries.size > this.maxEntries) this.evictOne(now);
   }
 
-  /** Drops every entry verified with one of these keys (they left the JWKS), and kid-less ones. */
-  dropKeys(kids: readonly string[]): void {
+  /**
+   * Drops every entry of `realm` verified with one of these keys (they left that realm's JWKS),
+   * and its kid-less ones; other realms' entries stay (a kid is only unique within a realm).
+   */
+  dropKeys(kids: readonly string[], realm: string): void {
     for (const [key, entry] of this.entries) {
+      if (entry.principal.realm !== realm) continue;
       if (entry.kid === undefined || kids.includes(entry.kid)) this.entries.delete(key);
+    }
+  }
+
+  /** Drops every entry of `realm` (its issuer changed). */
+  dropRealm(realm: string): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.principal.realm === realm) this.entries.delete(key);
     }
   }
 
