@@ -24,10 +24,10 @@
 #   KEYCLOAK_HTTP_HOST        bind address, default 127.0.0.1
 #   KEYCLOAK_HOSTNAME         public base URL (token issuer), default http://localhost:$KEYCLOAK_PORT
 #   KEYCLOAK_STATE            fresh (default): every start begins with exactly the state of
-#                               keycloak/realm-demo.json (restored from a cached pristine H2 snapshot,
+#                               keycloak/realm-demo.json and realm-partners.json (restored from a cached pristine H2 snapshot,
 #                               rebuilt automatically when the realm file or version changes)
 #                             persist: keep the H2 database across restarts (admin-console changes
-#                               survive; realm-demo.json is NOT re-imported once realm demo exists)
+#                               survive; the realm files are NOT re-imported once their realms exist)
 #   KEYCLOAK_HEAP             JVM heap options, default "-Xms64m -Xmx768m"
 #   KEYCLOAK_START_TIMEOUT    seconds to wait for readiness, default 180 (the download not included)
 #   KEYCLOAK_STOP_TIMEOUT     seconds between SIGTERM and SIGKILL, default 30
@@ -54,6 +54,8 @@ for name in ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}; do
   export "${name?}"
 done
 REALM_FILE="$ROOT_DIR/keycloak/realm-demo.json"
+# Further realms imported next to demo (KEYCLOAK_REALMS=demo,partners accepts their tokens too).
+EXTRA_REALM_FILES=("$ROOT_DIR/keycloak/realm-partners.json")
 REALM="demo"
 MIN_JAVA=17
 
@@ -383,7 +385,7 @@ snapshot_key() {
   command -v sha256sum >/dev/null 2>&1 || sum="shasum -a 256"
   {
     printf '%s\n%s\n%s\n' "$KEYCLOAK_VERSION" "$ADMIN_USER" "$ADMIN_PASSWORD"
-    cat "$REALM_FILE"
+    cat "$REALM_FILE" "${EXTRA_REALM_FILES[@]}"
   } | $sum | cut -c1-16
 }
 
@@ -401,7 +403,10 @@ cmd_start() {
   fi
   rm -f "$PID_FILE"
   command -v curl >/dev/null 2>&1 || die "curl is required"
-  [[ -f "$REALM_FILE" ]] || die "missing $REALM_FILE"
+  local file
+  for file in "$REALM_FILE" "${EXTRA_REALM_FILES[@]}"; do
+    [[ -f "$file" ]] || die "missing $file"
+  done
   [[ "$STATE_MODE" == "fresh" || "$STATE_MODE" == "persist" ]] ||
     die "KEYCLOAK_STATE must be fresh or persist (got $STATE_MODE)"
   if port_in_use; then
@@ -415,6 +420,9 @@ cmd_start() {
   mkdir -p "$DIST_DIR/data/import"
   rm -f "$DIST_DIR"/data/import/*.json
   cp "$REALM_FILE" "$DIST_DIR/data/import/realm-demo.json"
+  for file in "${EXTRA_REALM_FILES[@]}"; do
+    cp "$file" "$DIST_DIR/data/import/$(basename "$file")"
+  done
   : >"$LOG_FILE"
   local t0=$SECONDS
   log "starting Keycloak $KEYCLOAK_VERSION (Java $(java_major "$java_home/bin/java"): $java_home) on $HTTP_HOST:$PORT, state: $STATE_MODE, log: $LOG_FILE"

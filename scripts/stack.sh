@@ -29,7 +29,7 @@ die() {
 }
 
 # What the API needs (handed to it), then what the stack and Keycloak use.
-API_VARS=(KEYCLOAK_URL KEYCLOAK_REALM KEYCLOAK_CLIENT_ID KEYCLOAK_CLIENT_SECRET PORT)
+API_VARS=(KEYCLOAK_URL KEYCLOAK_REALM KEYCLOAK_REALMS KEYCLOAK_CLIENT_ID KEYCLOAK_CLIENT_SECRET PORT)
 STACK_VARS=(KEYCLOAK_PORT KEYCLOAK_VERSION KC_BOOTSTRAP_ADMIN_USERNAME KC_BOOTSTRAP_ADMIN_PASSWORD STACK_MODE)
 # An empty real variable counts as unset (common.sh); unset it for good, because the app would keep
 # an empty variable instead of reading .env.
@@ -47,6 +47,12 @@ DEFAULT_KC_BOOTSTRAP_ADMIN_PASSWORD=admin # dev only
 DEFAULT_STACK_MODE=auto
 DEFAULT_KEYCLOAK_URL="http://localhost:${KEYCLOAK_PORT:-$DEFAULT_KEYCLOAK_PORT}"
 DEFAULT_KEYCLOAK_REALM=demo
+# The stack's Keycloak imports realms demo and partners: accept both, unless another realm is set.
+if [[ "${KEYCLOAK_REALM:-demo}" == demo ]]; then
+  DEFAULT_KEYCLOAK_REALMS=demo,partners
+else
+  DEFAULT_KEYCLOAK_REALMS="$KEYCLOAK_REALM"
+fi
 DEFAULT_KEYCLOAK_CLIENT_ID=nest-api
 DEFAULT_KEYCLOAK_CLIENT_SECRET=nest-api-dev-secret # dev-only secret of keycloak/realm-demo.json
 DEFAULT_PORT=8000
@@ -124,6 +130,8 @@ banner() {
   API docs (Swagger UI)   http://localhost:$API_PORT/docs${1:-}
   Keycloak admin console  http://localhost:$KEYCLOAK_PORT/admin   (${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}/${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}, dev only)
   Realm                   demo  (issuer http://localhost:$KEYCLOAK_PORT/realms/demo)
+  Accepted realms         $KEYCLOAK_REALMS  (partners: paula / paula-dev-pw, api-read;
+                          KEYCLOAK_REALM=partners npm run -s token -- paula paula-dev-pw)
 
   Demo users (realm demo, DEVELOPMENT ONLY passwords):
     alice / alice-dev-pw   nest-api role api-admin

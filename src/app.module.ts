@@ -13,6 +13,7 @@ import { ItemsModule } from './items/items.module.js';
 import { MeModule } from './me/me.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
+import { PartnersModule } from './partners/partners.module.js';
 
 /**
  * The API: AuthModule fed from the validated `keycloak` config (the environment, read by the
@@ -30,6 +31,7 @@ import { OrgsModule } from './orgs/orgs.module.js';
     MetricsModule,
     MeModule,
     OrgsModule,
+    PartnersModule,
     ItemsModule,
     AdminModule,
   ],

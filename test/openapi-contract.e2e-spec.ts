@@ -34,9 +34,12 @@ describe.each(ADAPTERS)('%s: answers keep the OpenAPI contract (Keycloak stand-i
   let tokens: Tokens;
 
   beforeAll(async () => {
-    keycloak = await KeycloakStandIn.start({ serviceAccountRoles: ['api-read'] });
+    keycloak = await KeycloakStandIn.start({
+      serviceAccountRoles: ['api-read'],
+      realms: ['partners'],
+    });
     // No introspection cache: a row's introspection fault must meet a token not asked before.
-    const env = { INTROSPECTION_CACHE_TTL_SECONDS: '0' };
+    const env = { INTROSPECTION_CACHE_TTL_SECONDS: '0', KEYCLOAK_REALMS: 'demo,partners' };
     app = await createTestApp(keycloak, { adapter, env });
     served = await servedDocument(app);
     contract = new OpenApiContract(served);
@@ -166,10 +169,20 @@ async function senderTokens(keycloak: KeycloakStandIn): Promise<Tokens> {
     service: await serviceAccountToken(keycloak),
     'alice in organizations': await keycloak.tokenFor('alice', { scope: 'openid organization:*' }),
     'alice without profile': await keycloak.tokenFor('alice', { scope: 'openid email' }),
+    'paula of the partners realm': await partnersToken(keycloak),
     'bad token': 'not-a-jwt',
     // Beyond the app's 30 s clock tolerance.
     'expired token': await keycloak.tokenFor('bob', { expiresIn: -120 }),
   };
+}
+
+/** paula's token when the stand-in serves the partners realm, else none. */
+async function partnersToken(keycloak: KeycloakStandIn): Promise<string | undefined> {
+  try {
+    return await keycloak.realmNamed('partners').mintAccessToken({ username: 'paula' });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sends a row's request; `:new` in its path is first made an item of alice's. */

@@ -58,6 +58,7 @@ describe.each(ADAPTERS)('%s: routes × callers (Keycloak stand-in)', (adapter) =
       const { body } = await call('GET', '/me', tokens.alice).expect(200);
       expect(body).toEqual({
         sub: '5d1a0c8e-1f2b-4c3d-8e4f-a1b2c3d4e5f6',
+        realm: 'demo',
         username: 'alice',
         email: 'alice@example.com',
         realmRoles: expect.arrayContaining(['offline_access']) as unknown,

@@ -31,6 +31,7 @@ const SCRIPT_FILES = [
   'scripts/token.mjs',
   'keycloak/keycloak.env',
   'keycloak/realm-demo.json',
+  'keycloak/realm-partners.json',
 ];
 
 const sandboxes: string[] = [];
@@ -194,6 +195,7 @@ describe('scripts/stack.sh config: real variable > .env > default', () => {
     expect(values).toEqual({
       KEYCLOAK_URL: 'http://localhost:8080',
       KEYCLOAK_REALM: 'demo',
+      KEYCLOAK_REALMS: 'demo,partners',
       KEYCLOAK_CLIENT_ID: 'nest-api',
       KEYCLOAK_CLIENT_SECRET: `${'*'.repeat(15)}cret`, // nest-api-dev-secret
       PORT: '8000',
@@ -208,6 +210,13 @@ describe('scripts/stack.sh config: real variable > .env > default', () => {
     expect(
       stackConfig(stubbedStack(undefined), { KEYCLOAK_PORT: '8181' }).values.KEYCLOAK_URL,
     ).toBe('http://localhost:8181');
+  });
+
+  it('accepts both imported realms by default, and only the configured one otherwise', () => {
+    expect(stackConfig(stubbedStack('# nothing set here\n')).values.KEYCLOAK_REALMS).toBe(
+      'demo,partners',
+    );
+    expect(stackConfig(stubbedStack(DOTENV)).values.KEYCLOAK_REALMS).toBe('dotenv-realm');
   });
 
   it('counts an empty real variable as unset, so .env applies', () => {

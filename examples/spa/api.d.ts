@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's identity, roles and scopes, from the token */
+        /** The caller's identity, realm, roles and scopes, from the token */
         get: operations["MeController_me"];
         put?: never;
         post?: never;
@@ -62,6 +62,23 @@ export interface paths {
         };
         /** The named organization, as the caller belongs to it */
         get: operations["OrgsController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partners/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Answers callers whose token comes from the partners realm */
+        get: operations["PartnersController_ping"];
         put?: never;
         post?: never;
         delete?: never;
@@ -167,6 +184,11 @@ export interface components {
         MeDto: {
             /** @example f1b7c2de-8e0a-4b5e-9a43-2e1f1c6d9b10 */
             sub: string;
+            /**
+             * @description The accepted realm whose token this is
+             * @example demo
+             */
+            realm: string;
             /** @example alice */
             username?: string;
             /** @example alice@example.com */
@@ -214,6 +236,17 @@ export interface components {
             attributes?: {
                 [key: string]: string[];
             };
+        };
+        PartnerPingDto: {
+            /**
+             * @description The caller's realm
+             * @example partners
+             */
+            realm: string;
+            /** @example 00000000-0000-4000-8000-0000000ba01a */
+            sub: string;
+            /** @example paula */
+            username?: string;
         };
         Item: {
             /**
@@ -439,6 +472,81 @@ export interface operations {
                 };
             };
             /** @description Requires membership of the organization named by path parameter org */
+            403: {
+                headers: {
+                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many failed authentications from this client address */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Token verification unavailable: signing keys cannot be fetched */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    PartnersController_ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller is in the partners realm */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPingDto"];
+                };
+            };
+            /** @description Bad request, e.g. a bearer token sent twice */
+            400: {
+                headers: {
+                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked bearer token */
+            401: {
+                headers: {
+                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Requires a token of the realm(s): partners */
             403: {
                 headers: {
                     /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */

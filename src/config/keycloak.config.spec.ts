@@ -30,6 +30,30 @@ describe('readKeycloakConfig', () => {
     });
   });
 
+  it('passes KEYCLOAK_REALMS through: several realms, the first the home realm', () => {
+    expect(
+      readKeycloakConfig({ ...BASE, KEYCLOAK_REALM: '', KEYCLOAK_REALMS: 'demo,partners' }),
+    ).toEqual({
+      serverUrl: 'https://sso.example.com',
+      realms: ['demo', 'partners'],
+      clientId: 'nest-api',
+      clientSecret: 'a-real-secret',
+    });
+    // Both set: KEYCLOAK_REALM must be the first of KEYCLOAK_REALMS.
+    expect(readKeycloakConfig({ ...BASE, KEYCLOAK_REALMS: 'demo,partners' }).realms).toEqual([
+      'demo',
+      'partners',
+    ]);
+  });
+
+  it.each([
+    ['partners,demo', 'KEYCLOAK_REALMS must start with the realm of KEYCLOAK_REALM'],
+    ['demo,,partners', 'KEYCLOAK_REALMS must be a comma-separated list of realm names, none empty'],
+    ['demo,partners,demo', 'KEYCLOAK_REALMS must not list a realm twice'],
+  ])('refuses KEYCLOAK_REALMS=%s at start-up', (realms, message) => {
+    expect(failure({ KEYCLOAK_REALMS: realms })).toContain(`Invalid configuration: ${message}`);
+  });
+
   it("prefixes the library's one-line message naming the variable", () => {
     expect(failure({ JWT_CLOCK_TOLERANCE_SECONDS: '301' })).toBe(
       'Invalid configuration: JWT_CLOCK_TOLERANCE_SECONDS must be a whole number from 0 to 300',

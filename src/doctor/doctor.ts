@@ -49,12 +49,18 @@ const fail = (name: string, detail: string, fix: string): CheckResult => ({
  * Checks the configured Keycloak end to end, in order: each check that needs what an earlier
  * one failed to provide is reported as skipped, never as a second failure.
  */
-export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
+export async function runDoctor(doctorInput: DoctorInput): Promise<CheckResult[]> {
+  // The home realm is checked: the first of KEYCLOAK_REALMS, else KEYCLOAK_REALM.
+  const { options } = doctorInput;
+  const input = {
+    ...doctorInput,
+    options: { ...options, realm: options.realms?.[0] ?? options.realm },
+  };
   const serverUrl = input.options.serverUrl.replace(/\/+$/, '');
   const state: State = {
     input,
     timeoutMs: input.timeoutMs ?? 5000,
-    realmUrl: `${serverUrl}/realms/${encodeURIComponent(input.options.realm)}`,
+    realmUrl: `${serverUrl}/realms/${encodeURIComponent(input.options.realm ?? '')}`,
   };
   const steps: Array<[string, Step, (s: State) => string | undefined]> = [
     ['url', checkUrl, () => undefined],
@@ -203,7 +209,7 @@ async function checkCredentials(state: State): Promise<CheckResult> {
 
 async function checkViewUsers(state: State): Promise<CheckResult> {
   const { serverUrl, realm, clientId } = state.input.options;
-  const url = `${serverUrl.replace(/\/+$/, '')}/admin/realms/${encodeURIComponent(realm)}/users?max=1`;
+  const url = `${serverUrl.replace(/\/+$/, '')}/admin/realms/${encodeURIComponent(realm ?? '')}/users?max=1`;
   const answer = await probe(
     url,
     { authorization: `Bearer ${state.serviceToken}` },

@@ -13,11 +13,12 @@ export class MeController {
   // No @ApiErrors: the only errors are the token checks', which documentAuth adds.
   @Get()
   @Scopes('profile')
-  @ApiOperation({ summary: "The caller's identity, roles and scopes, from the token" })
+  @ApiOperation({ summary: "The caller's identity, realm, roles and scopes, from the token" })
   @ApiOkResponse({ type: MeDto, description: 'Who the token says the caller is' })
   me(@CurrentUser() user: AuthPrincipal): MeDto {
     return {
       sub: user.sub,
+      realm: user.realm,
       username: user.username,
       email: user.email,
       realmRoles: [...user.realmRoles],

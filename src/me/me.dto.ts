@@ -5,6 +5,9 @@ export class MeDto {
   @ApiProperty({ example: 'f1b7c2de-8e0a-4b5e-9a43-2e1f1c6d9b10' })
   sub!: string;
 
+  @ApiProperty({ example: 'demo', description: 'The accepted realm whose token this is' })
+  realm!: string;
+
   @ApiPropertyOptional({ example: 'alice' })
   username?: string;
 

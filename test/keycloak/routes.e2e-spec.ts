@@ -41,6 +41,12 @@ const REFUSALS: Record<string, { message: string; header: string }> = {
     header:
       'Bearer realm="demo", error="insufficient_scope", error_description="Not a member of this organization"',
   },
+  // Only demo is accepted here: no token passes @Realms('partners').
+  'GET /partners/ping': {
+    message: "Tokens of this token's realm may not call this route",
+    header:
+      'Bearer realm="demo", error="insufficient_scope", error_description="Tokens of this token\'s realm may not call this route"',
+  },
   'GET /items': {
     message: 'Insufficient permissions',
     header:
@@ -137,6 +143,7 @@ describe.each(ADAPTERS)('routes × callers (real Keycloak) on %s', (adapter) => 
       const claims = claimsOf(tokens.alice!);
       expect(body).toEqual({
         sub: DEMO_USERS.alice.id,
+        realm: 'demo',
         username: 'alice',
         email: 'alice@example.com',
         realmRoles: (claims.realm_access as { roles: string[] }).roles,

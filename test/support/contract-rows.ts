@@ -12,7 +12,8 @@ export type Sender =
   | 'bad token'
   | 'expired token'
   | 'alice in organizations'
-  | 'alice without profile';
+  | 'alice without profile'
+  | 'paula of the partners realm';
 
 /** One request of the contract test (test/openapi-contract.e2e-spec.ts) and its status. */
 export interface ContractRow {
@@ -87,6 +88,13 @@ export const APP_ROWS: ContractRow[] = [
     path: '/orgs/globex',
     as: 'alice in organizations',
     status: 403,
+  },
+  {
+    name: 'GET /partners/ping from the partners realm',
+    method: 'GET',
+    path: '/partners/ping',
+    as: 'paula of the partners realm',
+    status: 200,
   },
   {
     name: 'GET /me without the profile scope → 403',

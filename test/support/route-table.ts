@@ -25,6 +25,12 @@ export const ROUTE_TABLE: ReadonlyArray<[Method, string, Record<Caller, number>]
     '/orgs/acme',
     { alice: 403, bob: 403, carol: 403, dave: 403, service: 403, anonymous: 401 },
   ],
+  // @Realms('partners'): no demo token passes (the partners realm's own are in the contract rows).
+  [
+    'GET',
+    '/partners/ping',
+    { alice: 403, bob: 403, carol: 403, dave: 403, service: 403, anonymous: 401 },
+  ],
   ['GET', '/items', { alice: 200, bob: 200, carol: 403, dave: 200, service: 200, anonymous: 401 }],
   [
     'GET',

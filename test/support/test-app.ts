@@ -36,6 +36,7 @@ export async function createTestApp(
   Object.assign(process.env, {
     KEYCLOAK_URL: target.url,
     KEYCLOAK_REALM: target.realm,
+    KEYCLOAK_REALMS: '',
     KEYCLOAK_CLIENT_ID: target.clientId,
     KEYCLOAK_CLIENT_SECRET: target.clientSecret,
     KEYCLOAK_AUDIENCE: '',
@@ -48,6 +49,10 @@ export async function createTestApp(
     KEYCLOAK_DISCOVERY: '',
     KEYCLOAK_DISCOVERY_RETRY_SECONDS: '',
     KEYCLOAK_ISSUER: '',
+    // Set by one app of a file, they must not leak into the next one the same file starts.
+    KEYCLOAK_LIGHTWEIGHT_TOKENS: '',
+    AUTHZ_DECISION_TTL_SECONDS: '',
+    KEYCLOAK_AUTHZ_TIMEOUT_MS: '',
     KEYCLOAK_ALLOW_HTTP: '',
     JWKS_MAX_AGE_SECONDS: '',
     KEYCLOAK_HTTP_TIMEOUT_MS: '',
