@@ -9,7 +9,7 @@ import {
   isDocsPath,
   type Directives,
 } from './content-security-policy.js';
-import type { RequestStep } from './request-step.js';
+import type { RequestStep, ResponseHeaders } from './request-step.js';
 
 /** What {@link useSecurityHeaders} needs from the settings. */
 export interface SecurityHeadersSettings {
@@ -86,10 +86,10 @@ function staticHeaders(options: HeaderOptions): readonly Header[] {
 }
 
 /** Sets (or removes) `headers` on a response. */
-function apply(response: ServerResponse, headers: readonly Header[]): void {
+function apply(target: ResponseHeaders, headers: readonly Header[]): void {
   for (const [name, value] of headers) {
-    if (value === null) response.removeHeader(name);
-    else response.setHeader(name, value);
+    if (value === null) target.removeHeader(name);
+    else target.header(name, value);
   }
 }
 
@@ -113,9 +113,9 @@ export function securityHeadersStep(
   const api = apiOptions(settings);
   const forApi = staticHeaders(api);
   const forDocs = helmet(docsOptions(app, api));
-  return (request: IncomingMessage, response: ServerResponse) => {
+  return (request: IncomingMessage, headers: ResponseHeaders, response: ServerResponse) => {
     if (isDocsPath(request.url, DOCS_PATH)) forDocs(request, response, rethrow);
-    else apply(response, forApi);
+    else apply(headers, forApi);
     return undefined;
   };
 }

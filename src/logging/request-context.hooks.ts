@@ -6,7 +6,7 @@ import type {
   HookHandlerDoneFunction,
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestStep } from '../common/request-step.js';
+import type { RequestStep, ResponseHeaders } from '../common/request-step.js';
 import { contextOf, REQUEST_ID_HEADER, requestContext } from './request-context.js';
 
 /**
@@ -33,7 +33,7 @@ function expressMiddleware(steps: readonly RequestStep[]) {
     const context = contextOf(req.headers);
     res.setHeader(REQUEST_ID_HEADER, context.requestId);
     for (let i = 0; i < steps.length; i++) {
-      const answer = steps[i](req, res);
+      const answer = steps[i](req, res as ServerResponse & ResponseHeaders, res);
       if (answer !== undefined) return void res.writeHead(answer.status, answer.headers).end();
     }
     requestContext.run(context, next);
@@ -43,10 +43,9 @@ function expressMiddleware(steps: readonly RequestStep[]) {
 function fastifyHook(steps: readonly RequestStep[]) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const context = contextOf(request.headers);
-    const { raw } = reply;
-    raw.setHeader(REQUEST_ID_HEADER, context.requestId);
+    void reply.header(REQUEST_ID_HEADER, context.requestId);
     for (let i = 0; i < steps.length; i++) {
-      const answer = steps[i](request.raw, raw);
+      const answer = steps[i](request.raw, reply, reply.raw);
       if (answer !== undefined)
         return void reply.code(answer.status).headers(answer.headers).send();
     }

@@ -45,7 +45,7 @@ export function useHttpMetrics(app: INestApplication): RequestStep | undefined {
     const seconds = (performance.now() - (this[STARTED] ?? 0)) / 1000;
     metrics.observe(req.method ?? 'UNKNOWN', route, this.statusCode, seconds);
   }
-  return (_req: IncomingMessage, res: ServerResponse) => {
+  return (_req: IncomingMessage, _headers: unknown, res: ServerResponse) => {
     (res as TimedResponse)[STARTED] = performance.now();
     res.on('finish', finished);
     return undefined;
