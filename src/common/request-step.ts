@@ -13,7 +13,6 @@ export interface EarlyAnswer {
  */
 export interface ResponseHeaders {
   header(name: string, value: string): unknown;
-  removeHeader(name: string): unknown;
 }
 
 /**

@@ -60,19 +60,23 @@ function docsOptions(app: INestApplication, api: HeaderOptions): HeaderOptions {
   };
 }
 
-/** One header as helmet sets it: a name and its value, or null for one it removes. */
-type Header = readonly [name: string, value: string | null];
+/** One header as helmet sets it. */
+type Header = readonly [name: string, value: string];
 
 /**
  * The headers helmet sends with these options, worked out once: none of them depends on the
  * request (the API's CSP has no nonce and no function), so running helmet's middleware chain on
- * each request would only rebuild the same strings. Helmet stays the source of every value.
+ * each request would only rebuild the same strings. Helmet stays the source of every value. Its
+ * one removal, X-Powered-By, is left out: src/http-adapter.ts turns it off on Express, and
+ * Fastify never sends it.
  */
 function staticHeaders(options: HeaderOptions): readonly Header[] {
   const headers: Header[] = [];
   const recorder = {
     setHeader: (name: string, value: string) => void headers.push([name, String(value)]),
-    removeHeader: (name: string) => void headers.push([name, null]),
+    removeHeader: (name: string) => {
+      if (name.toLowerCase() !== 'x-powered-by') throw new Error(`helmet removes ${name}`);
+    },
   };
   let done = false;
   helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error) => {
@@ -85,12 +89,9 @@ function staticHeaders(options: HeaderOptions): readonly Header[] {
   return Object.freeze(headers);
 }
 
-/** Sets (or removes) `headers` on a response. */
+/** Sets `headers` on a response. */
 function apply(target: ResponseHeaders, headers: readonly Header[]): void {
-  for (const [name, value] of headers) {
-    if (value === null) target.removeHeader(name);
-    else target.header(name, value);
-  }
+  for (let i = 0; i < headers.length; i++) target.header(headers[i][0], headers[i][1]);
 }
 
 /** Helmet's middleware never waits; an error it passes on is a bug to surface. */
