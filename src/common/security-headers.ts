@@ -73,7 +73,10 @@ type Header = readonly [name: string, value: string];
 function staticHeaders(options: HeaderOptions): readonly Header[] {
   const headers: Header[] = [];
   const recorder = {
-    setHeader: (name: string, value: string) => void headers.push([name, String(value)]),
+    // Lower case: Fastify lower-cases each name it is given, and a name already in lower case is
+    // a constant key of its header object (HTTP header names are case-insensitive).
+    setHeader: (name: string, value: string) =>
+      void headers.push([name.toLowerCase(), String(value)]),
     removeHeader: (name: string) => {
       if (name.toLowerCase() !== 'x-powered-by') throw new Error(`helmet removes ${name}`);
     },
@@ -85,7 +88,7 @@ function staticHeaders(options: HeaderOptions): readonly Header[] {
   });
   // Helmet's middleware is synchronous today; if a release made it wait, fail at start-up.
   if (!done) throw new Error('helmet did not finish synchronously');
-  headers.push(['Cache-Control', 'no-store']);
+  headers.push(['cache-control', 'no-store']);
   return Object.freeze(headers);
 }
 

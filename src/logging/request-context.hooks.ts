@@ -40,10 +40,13 @@ function expressMiddleware(steps: readonly RequestStep[]) {
   };
 }
 
+/** Fastify lower-cases every name it is given: already lower case, its key is found at once. */
+const REPLY_HEADER = REQUEST_ID_HEADER.toLowerCase();
+
 function fastifyHook(steps: readonly RequestStep[]) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const context = contextOf(request.headers);
-    void reply.header(REQUEST_ID_HEADER, context.requestId);
+    void reply.header(REPLY_HEADER, context.requestId);
     for (let i = 0; i < steps.length; i++) {
       const answer = steps[i](request.raw, reply, reply.raw);
       if (answer !== undefined)
