@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * CSP directives as helmet takes them: camelCase names, each a list of sources or functions of
- * the request. Declared here because helmet's ESM and CommonJS typings (the latter seen through
- * @fastify/helmet) declare theirs apart, and this one fits both.
+ * the request. Declared here, narrower than helmet's own typings, so both option sets
+ * (src/common/security-headers.ts) share one shape.
  */
 export type Directives = Record<
   string,

@@ -1,6 +1,4 @@
-import fastifyHelmet from '@fastify/helmet';
 import type { INestApplication } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import { OidcDiscoveryService } from 'nest-keycloak-auth';
 import { oauth2Scheme } from 'nest-keycloak-auth/swagger';
@@ -11,6 +9,7 @@ import {
   isDocsPath,
   type Directives,
 } from './content-security-policy.js';
+import type { RequestStep, ResponseHeaders } from './request-step.js';
 
 /** What {@link useSecurityHeaders} needs from the settings. */
 export interface SecurityHeadersSettings {
@@ -19,7 +18,7 @@ export interface SecurityHeadersSettings {
 }
 
 /** Where SwaggerModule serves the UI (configureApp's `setUpDocs`). */
-const DOCS_PATH = '/docs';
+export const DOCS_PATH = '/docs';
 
 /**
  * The helmet options this app sets (a subset of HelmetOptions, whose union of old and new option
@@ -61,42 +60,66 @@ function docsOptions(app: INestApplication, api: HeaderOptions): HeaderOptions {
   };
 }
 
+/** One header as helmet sets it. */
+type Header = readonly [name: string, value: string];
+
 /**
- * Security headers on every answer, through helmet on Express and @fastify/helmet on Fastify:
- * a strict CSP on the API, Swagger UI's own at /docs/, HSTS when `HSTS_MAX_AGE_SECONDS` is set,
- * and `Cache-Control: no-store` on everything but Swagger UI's files (see docs/operations.md).
- * Call it before SwaggerModule.setup, so the docs' routes get their options on Fastify.
+ * The headers helmet sends with these options, worked out once: none of them depends on the
+ * request (the API's CSP has no nonce and no function), so running helmet's middleware chain on
+ * each request would only rebuild the same strings. Helmet stays the source of every value. Its
+ * one removal, X-Powered-By, is left out: src/http-adapter.ts turns it off on Express, and
+ * Fastify never sends it.
  */
-export function useSecurityHeaders(app: INestApplication, settings: SecurityHeadersSettings): void {
-  const api = apiOptions(settings);
-  const docs = docsOptions(app, api);
-  if (app.getHttpAdapter().getType() === 'fastify') {
-    useOnFastify(app as NestFastifyApplication, api, docs);
-    return;
-  }
-  const forApi = helmet(api);
-  const forDocs = helmet(docs);
-  app.use((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
-    if (isDocsPath(req.url, DOCS_PATH)) return forDocs(req, res, next);
-    res.setHeader('Cache-Control', 'no-store');
-    forApi(req, res, next);
+function staticHeaders(options: HeaderOptions): readonly Header[] {
+  const headers: Header[] = [];
+  const recorder = {
+    // Lower case: Fastify lower-cases each name it is given, and a name already in lower case is
+    // a constant key of its header object (HTTP header names are case-insensitive).
+    setHeader: (name: string, value: string) =>
+      void headers.push([name.toLowerCase(), String(value)]),
+    removeHeader: (name: string) => {
+      if (name.toLowerCase() !== 'x-powered-by') throw new Error(`helmet removes ${name}`);
+    },
+  };
+  let done = false;
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error) => {
+    if (error) throw error as Error;
+    done = true;
   });
+  // Helmet's middleware is synchronous today; if a release made it wait, fail at start-up.
+  if (!done) throw new Error('helmet did not finish synchronously');
+  headers.push(['cache-control', 'no-store']);
+  return Object.freeze(headers);
+}
+
+/** Sets `headers` on a response. */
+function apply(target: ResponseHeaders, headers: readonly Header[]): void {
+  for (let i = 0; i < headers.length; i++) target.header(headers[i][0], headers[i][1]);
+}
+
+/** Helmet's middleware never waits; an error it passes on is a bug to surface. */
+function rethrow(error?: unknown): void {
+  if (error) throw error as Error;
 }
 
 /**
- * The plugin, registered before init as Nest's Fastify adapter wants it (applied when Fastify
- * starts), with Swagger UI's options on the routes SwaggerModule adds under /docs/.
+ * Security headers on every answer, from helmet, as a request step (src/common/request-step.ts):
+ * a strict CSP on the API, Swagger UI's own at /docs/, HSTS when `HSTS_MAX_AGE_SECONDS` is set,
+ * and `Cache-Control: no-store` on everything but Swagger UI's files (see docs/operations.md).
+ * The API's headers are computed once ({@link staticHeaders}); Swagger UI's CSP names Keycloak's
+ * origin as discovery has it now, so those pages (few, and not the API's traffic) run helmet.
+ * Not @fastify/helmet: it builds helmet's middleware chain anew for every request.
  */
-function useOnFastify(app: NestFastifyApplication, api: HeaderOptions, docs: HeaderOptions): void {
-  const fastify = app.getHttpAdapter().getInstance();
-  // Route config is where @fastify/helmet looks for a route's own options.
-  fastify.addHook('onRoute', (route: { url: string; config?: object }) => {
-    if (isDocsPath(route.url, DOCS_PATH)) route.config = { ...route.config, helmet: docs };
-  });
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (!isDocsPath(request.routeOptions.url, DOCS_PATH))
-      void reply.header('Cache-Control', 'no-store');
-    done();
-  });
-  void app.register(fastifyHelmet, { global: true, ...api });
+export function securityHeadersStep(
+  app: INestApplication,
+  settings: SecurityHeadersSettings,
+): RequestStep {
+  const api = apiOptions(settings);
+  const forApi = staticHeaders(api);
+  const forDocs = helmet(docsOptions(app, api));
+  return (request: IncomingMessage, headers: ResponseHeaders, response: ServerResponse) => {
+    if (isDocsPath(request.url, DOCS_PATH)) forDocs(request, response, rethrow);
+    else apply(headers, forApi);
+    return undefined;
+  };
 }

@@ -11,6 +11,7 @@ import {
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { metricsEnabled } from './metrics.registry.js';
+import { CounterSeries, type CounterChild } from './plain-metrics.js';
 
 const STAGES = ['authentication', 'authorization', 'introspection'] as const;
 const ENDPOINTS: KeycloakEndpoint[] = ['discovery', 'jwks', 'token', 'introspection', 'admin'];
@@ -27,7 +28,7 @@ const KEYCLOAK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
  */
 @Injectable()
 export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
-  private readonly decisions: Counter<'stage' | 'outcome' | 'reason'>;
+  private readonly decisions: CounterSeries<'stage' | 'outcome' | 'reason'>;
   /** Children of the library's constant (frozen) decision messages, by the message itself. */
   private readonly constantDecisions = new Map<AuthDecisionMessage, CounterChild>();
   private readonly keycloakRequests: Counter<'endpoint' | 'outcome'>;
@@ -42,14 +43,15 @@ export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     const registers = [registry];
-    this.decisions = new Counter({
-      name: 'auth_decisions_total',
-      help: 'Authentication, authorization and introspection decisions, by outcome and reason code.',
-      labelNames: ['stage', 'outcome', 'reason'],
-      registers,
-    });
+    // Counted on every request: a counter of our own (src/metrics/plain-metrics.ts).
+    this.decisions = new CounterSeries(
+      registry,
+      'auth_decisions_total',
+      'Authentication, authorization and introspection decisions, by outcome and reason code.',
+      ['stage', 'outcome', 'reason'],
+    );
     // Present (at 0) from the start, so rate() and ratios have a series before the first request.
-    for (const stage of STAGES) this.decisions.labels(stage, 'accepted', 'ok').inc(0);
+    for (const stage of STAGES) this.decisions.child({ stage, outcome: 'accepted', reason: 'ok' });
     this.keycloakRequests = new Counter({
       name: 'keycloak_requests_total',
       help: 'Back-channel calls to Keycloak, by endpoint and outcome (refused: a non-2xx answer; error: no answer).',
@@ -111,7 +113,8 @@ export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
   private decision(message: AuthDecisionMessage): CounterChild {
     let child = this.constantDecisions.get(message);
     if (child === undefined) {
-      child = this.decisions.labels(message.stage, message.outcome, message.reason);
+      const { stage, outcome, reason } = message;
+      child = this.decisions.child({ stage, outcome, reason });
       if (Object.isFrozen(message)) this.constantDecisions.set(message, child);
     }
     return child;
@@ -124,18 +127,13 @@ export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-type CounterChild = ReturnType<Counter['labels']>;
-
-/** `<cache>_cache_requests_total{result}`, with both children made up front (0 until used). */
+/** `<cache>_cache_requests_total{result}`, counted on every request, both series made up front. */
 function cacheCounter(cache: string, what: string, registry: Registry) {
-  const counter = new Counter({
-    name: `${cache}_cache_requests_total`,
-    help: `Lookups in the ${what} cache, by result (hit or miss).`,
-    labelNames: ['result'],
-    registers: [registry],
-  });
-  const children = { hit: counter.labels('hit'), miss: counter.labels('miss') };
-  children.hit.inc(0);
-  children.miss.inc(0);
-  return children;
+  const counter = new CounterSeries(
+    registry,
+    `${cache}_cache_requests_total`,
+    `Lookups in the ${what} cache, by result (hit or miss).`,
+    ['result'],
+  );
+  return { hit: counter.child({ result: 'hit' }), miss: counter.child({ result: 'miss' }) };
 }

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { RequestStep } from '../common/request-step.js';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { HttpMetrics } from './http-metrics.js';
 import { metricsEnabled } from './metrics.registry.js';
@@ -15,14 +16,14 @@ type TimedResponse = ServerResponse<ExpressRequest> & { [STARTED]?: number };
 
 /**
  * Times every request of the API into `http_server_request_duration_seconds`, on either
- * platform; nothing is registered when METRICS_PORT=0. Call before the routes are registered
- * (configureApp, before init), so unmatched requests are timed too. Express: one middleware
- * that listens for the response's 'finish' with a listener shared by all requests. Fastify: an
- * onResponse hook (its reply already knows the elapsed time), not `app.use()`, which on Fastify
- * goes through middie and makes every request pay for it.
+ * platform; nothing is timed when METRICS_PORT=0. Call before the routes are registered
+ * (configureApp, before init), so unmatched requests are timed too. Fastify: an onResponse hook
+ * (its reply already knows the elapsed time), and no step. Express: the returned request step
+ * (src/common/request-step.ts) notes the start and listens for the response's 'finish' with a
+ * listener shared by all requests.
  */
-export function useHttpMetrics(app: INestApplication): void {
-  if (!metricsEnabled(app.get<AppConfig>(appConfig.KEY))) return;
+export function useHttpMetrics(app: INestApplication): RequestStep | undefined {
+  if (!metricsEnabled(app.get<AppConfig>(appConfig.KEY))) return undefined;
   const metrics = app.get(HttpMetrics);
   const adapter = app.getHttpAdapter();
   if (adapter.getType() === 'fastify') {
@@ -35,7 +36,7 @@ export function useHttpMetrics(app: INestApplication): void {
       );
       done();
     });
-    return;
+    return undefined;
   }
   function finished(this: TimedResponse): void {
     const { req } = this;
@@ -44,9 +45,9 @@ export function useHttpMetrics(app: INestApplication): void {
     const seconds = (performance.now() - (this[STARTED] ?? 0)) / 1000;
     metrics.observe(req.method ?? 'UNKNOWN', route, this.statusCode, seconds);
   }
-  app.use((_req: ExpressRequest, res: TimedResponse, next: () => void) => {
-    res[STARTED] = performance.now();
+  return (_req: IncomingMessage, _headers: unknown, res: ServerResponse) => {
+    (res as TimedResponse)[STARTED] = performance.now();
     res.on('finish', finished);
-    next();
-  });
+    return undefined;
+  };
 }
