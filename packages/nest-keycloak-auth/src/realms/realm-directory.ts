@@ -54,14 +54,6 @@ export class RealmDirectory implements OnModuleInit, OnApplicationBootstrap, OnM
     this.all = Object.freeze([this.home, ...others]);
   }
 
-  /**
-   * The realm whose issuer is exactly `iss` (read from a token not yet verified: it only picks
-   * which keys to try, and the verification then checks it again), else undefined.
-   */
-  byIssuer(iss: unknown): AcceptedRealm | undefined {
-    return this.all.find((realm) => realm.discovery.endpoints.issuer === iss);
-  }
-
   /** The accepted realm of this name, else undefined. */
   byName(name: string | undefined): AcceptedRealm | undefined {
     return this.all.find((realm) => realm.name === name);
