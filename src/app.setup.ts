@@ -18,7 +18,7 @@ import { ShutdownService } from './shutdown/shutdown.service.js';
  */
 export function configureApp(app: INestApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
-  // One middleware or hook, before the routes (registered at init): it gives every answer,
+  // In front of Express, or one Fastify hook, before the routes: it gives every answer,
   // even a CORS preflight or a redirect, its X-Request-Id, times every request (unmatched ones
   // too), and sets CORS and security headers.
   const metrics = useHttpMetrics(app);

@@ -19,9 +19,9 @@ export interface ResponseHeaders {
  * Work done to every request before routing, on either platform: it sets response headers and
  * may answer the request itself by returning the answer, which the platform then sends with an
  * empty body. `response` is Node's, for what headers alone cannot do. The steps run one after
- * the other in a single Express middleware or Fastify request hook
- * (src/logging/request-context.hooks.ts): each `app.use()` layer or hook a request passes
- * through costs it more than these steps' own work.
+ * the other in front of Express (as the HTTP server's request listener) or in one Fastify
+ * request hook (src/logging/request-context.hooks.ts): each `app.use()` layer or hook a request
+ * passes through costs it more than these steps' own work.
  */
 export type RequestStep = (
   request: IncomingMessage,
