@@ -17,6 +17,9 @@ export async function createHttpAdapter(config: AppConfig): Promise<AbstractHttp
   const adapter = new ExpressAdapter();
   adapter.set('trust proxy', config.trustProxy);
   adapter.disable('x-powered-by');
+  // No weak ETag hashed from every JSON body: API answers are Cache-Control: no-store, so none
+  // is revalidated, and Fastify sends none. The items' own version ETags are set by their routes.
+  adapter.set('etag', false);
   return adapter;
 }
 

@@ -43,6 +43,15 @@ describe.each(ADAPTERS)('%s: security headers (Keycloak stand-in)', (adapter) =>
       });
     });
 
+    it('send no ETag hashed from the body: a no-store answer is never revalidated', async () => {
+      const response = await request(app.getHttpServer())
+        .get('/items')
+        .set('Authorization', `Bearer ${await keycloak.tokenFor('bob')}`)
+        .expect(200);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers.etag).toBeUndefined();
+    });
+
     it('send no Strict-Transport-Security unless HSTS_MAX_AGE_SECONDS is set', async () => {
       const response = await request(app.getHttpServer()).get('/health').expect(200);
       expect(response.headers['strict-transport-security']).toBeUndefined();
