@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readAppConfig } from '../config/app.config.js';
-import { openDatabase } from './database-connection.js';
+import { openDatabase } from './open-database.js';
 import { seedDemoItems } from './seed.js';
 
 /**

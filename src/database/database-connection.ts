@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
-import type { DatabaseSettings } from '../config/app.config.js';
 
 /** The Drizzle handle both drivers share: the repositories see no difference. */
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -23,27 +22,3 @@ export type PoolCounts = Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCoun
 
 /** drizzle/, next to src/ and dist/: the SQL files `drizzle-kit generate` writes. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
-
-/**
- * Opens the database the settings name; PostgreSQL connects lazily, PGlite opens now. Each
- * driver is loaded here, when chosen: a deployment never loads the other one (node-postgres and
- * its Drizzle driver hold ~2 MB of heap, PGlite's ~1 MB).
- */
-export async function openDatabase(settings: DatabaseSettings): Promise<DatabaseConnection> {
-  if (settings.kind === 'postgres') {
-    const { openPostgres } = await import('./postgres-connection.js');
-    return openPostgres(settings);
-  }
-  const { openPglite } = await import('./pglite-connection.js');
-  return openPglite(settings.dataDir);
-}
-
-/** `host:port/database` of a PostgreSQL URL: no user, no password. */
-export function describePostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `PostgreSQL at ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
-  } catch {
-    return 'PostgreSQL (DATABASE_URL)';
-  }
-}

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { appConfig, type AppConfig } from '../config/app.config.js';
-import { openDatabase } from './database-connection.js';
+import { openDatabase } from './open-database.js';
 import { DatabaseErrorFilter } from './database-error.filter.js';
 import { DATABASE_CONNECTION, DatabaseService } from './database.service.js';
 

@@ -2,12 +2,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { DatabaseSettings } from '../config/app.config.js';
-import {
-  describePostgresUrl,
-  MIGRATIONS_FOLDER,
-  type DatabaseConnection,
-  type Db,
-} from './database-connection.js';
+import { MIGRATIONS_FOLDER, type DatabaseConnection, type Db } from './database-connection.js';
 
 /**
  * Replicas that start together take turns: the first applies the migrations, the others wait
@@ -51,4 +46,14 @@ export function openPostgres(
     },
     close: () => pool.end(),
   };
+}
+
+/** `host:port/database` of a PostgreSQL URL: no user, no password. */
+function describePostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `PostgreSQL at ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'PostgreSQL (DATABASE_URL)';
+  }
 }

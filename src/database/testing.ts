@@ -1,4 +1,4 @@
-import { openDatabase } from './database-connection.js';
+import { openDatabase } from './open-database.js';
 import { DatabaseService } from './database.service.js';
 
 /** A migrated in-memory PGlite database behind a DatabaseService, for unit specs. */
