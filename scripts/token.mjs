@@ -7,6 +7,8 @@
 //   npm run -s token -- someone 'their-password'  any user of the realm
 //   npm run -s token -- --service                 client_credentials of the API client nest-api
 //   npm run -s token -- alice --json              the whole token response (JSON) instead
+//   npm run -s token -- alice --scope 'organization:*'   extra scopes after openid (any, space-
+//                                                 separated; e.g. the organization claim for /orgs)
 //
 // DEVELOPMENT ONLY: relies on the password grant (direct access grants) that keycloak/realm-demo.json
 // enables on nest-api-web for development and tests, and on the demo users' fixed passwords.
@@ -27,8 +29,8 @@ const DEMO_PASSWORDS = {
   dave: 'dave-dev-pw', // nest-api: api-read, api-write
 };
 
-const usage = `usage: npm run -s token -- <alice|bob|carol|dave|username [password]> [--json]
-       npm run -s token -- --service [--json]`;
+const usage = `usage: npm run -s token -- <alice|bob|carol|dave|username [password]> [--scope '<scopes>'] [--json]
+       npm run -s token -- --service [--scope '<scopes>'] [--json]`;
 
 function fail(message, code = 1) {
   console.error(`token: ${message}`);
@@ -49,14 +51,32 @@ for (const [name, value] of Object.entries(dotenv)) {
 }
 
 const args = process.argv.slice(2);
-const json = args.includes('--json');
-const service = args.includes('--service');
-const positional = args.filter((a) => !a.startsWith('--'));
 if (args.includes('--help') || args.includes('-h')) {
   console.error(usage);
   process.exit(0);
 }
-const unknown = args.filter((a) => a.startsWith('--') && !['--json', '--service'].includes(a));
+// --scope takes the next argument (or --scope=value); the rest are flags or positionals.
+let extraScopes = '';
+const rest = [];
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i];
+  if (arg === '--scope') {
+    if (i + 1 >= args.length) fail(`--scope needs a value, e.g. --scope 'organization:*'`, 2);
+    extraScopes += ` ${args[++i]}`;
+  } else if (arg.startsWith('--scope=')) {
+    extraScopes += ` ${arg.slice('--scope='.length)}`;
+  } else {
+    rest.push(arg);
+  }
+}
+// Scope tokens are printable ASCII without space, quote or backslash (RFC 6749 §3.3).
+const scopes = extraScopes.split(' ').filter(Boolean);
+const badScope = scopes.find((scope) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope));
+if (badScope !== undefined) fail(`invalid scope ${JSON.stringify(badScope)}`, 2);
+const json = rest.includes('--json');
+const service = rest.includes('--service');
+const positional = rest.filter((a) => !a.startsWith('--'));
+const unknown = rest.filter((a) => a.startsWith('--') && !['--json', '--service'].includes(a));
 if (unknown.length > 0) fail(`unknown option ${unknown.join(' ')}\n${usage}`, 2);
 
 const baseUrl = (process.env.KEYCLOAK_URL || 'http://localhost:8080').replace(/\/+$/, '');
@@ -69,6 +89,7 @@ if (service) {
   form.set('grant_type', 'client_credentials');
   form.set('client_id', process.env.KEYCLOAK_CLIENT_ID || 'nest-api');
   form.set('client_secret', process.env.KEYCLOAK_CLIENT_SECRET || 'nest-api-dev-secret');
+  if (scopes.length > 0) form.set('scope', scopes.join(' '));
 } else {
   const [username, explicitPassword] = positional;
   if (!username || positional.length > 2) fail(usage, 2);
@@ -79,7 +100,7 @@ if (service) {
   form.set('client_id', process.env.KEYCLOAK_WEB_CLIENT_ID || 'nest-api-web');
   form.set('username', username);
   form.set('password', password);
-  form.set('scope', 'openid');
+  form.set('scope', ['openid', ...scopes].join(' '));
 }
 
 let response;
@@ -94,7 +115,7 @@ try {
   const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
   fail(
     `cannot reach ${tokenUrl}: ${err instanceof Error ? err.message : String(err)}${cause}\n` +
-      'Is Keycloak running? Try: scripts/keycloak.sh start',
+      'Is Keycloak running? Start the whole stack with: npm run stack',
   );
 }
 

@@ -10,6 +10,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -533,6 +534,60 @@ describe('scripts/token.mjs: real variable > .env > default', () => {
     );
     // No KEYCLOAK_REALM anywhere: the default realm.
     expect(await tokenUrl(undefined, { KEYCLOAK_URL: 'PORT_HERE' })).toMatch(/\/realms\/demo\//);
+  });
+});
+
+describe('scripts/token.mjs --scope', () => {
+  /** Runs token.mjs against a loopback token endpoint; returns its exit, stdout and the form. */
+  async function requestToken(args: string[]) {
+    let form: URLSearchParams | undefined;
+    const server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        form = new URLSearchParams(body);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ access_token: 'token-from-stub' }));
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const box = sandbox(undefined);
+      const child = spawn(process.execPath, ['scripts/token.mjs', ...args], {
+        cwd: box.root,
+        env: { PATH: process.env.PATH, HOME: box.home, KEYCLOAK_URL: `http://127.0.0.1:${port}` },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [status] = (await once(child, 'exit')) as [number];
+      return { status, stdout, stderr, form };
+    } finally {
+      server.close();
+    }
+  }
+
+  it('asks for openid plus the given scopes and prints only the token', async () => {
+    const result = await requestToken(['alice', '--scope', 'organization:*']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('token-from-stub\n');
+    expect(result.form?.get('scope')).toBe('openid organization:*');
+    expect(result.form?.get('username')).toBe('alice');
+  });
+
+  it('asks for openid alone without --scope', async () => {
+    const result = await requestToken(['alice']);
+    expect(result.form?.get('scope')).toBe('openid');
+  });
+
+  it('refuses a scope Keycloak could not take, before any request', async () => {
+    const result = await requestToken(['alice', '--scope', 'bad"scope']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('token: invalid scope "bad\\"scope"\n');
+    expect(result.form).toBeUndefined();
   });
 });
 
