@@ -249,6 +249,21 @@ describe.each(ADAPTERS)('%s: items on the database', (adapter) => {
         .expect(status);
     });
 
+    it('answers a weak If-Match of the current version 412 saying weak tags never match', async () => {
+      const item = await create('dave', 'weak');
+      const { body } = await as('dave')
+        .patch(`/items/${item.id}`)
+        .set('If-Match', 'W/"1"')
+        .send({ name: 'weakly' })
+        .expect(412);
+      expect(body).toEqual({
+        statusCode: 412,
+        message:
+          'If-Match takes strong entity tags only (RFC 9110): send the ETag as received, e.g. "3", not W/"3"',
+        error: 'Precondition Failed',
+      });
+    });
+
     it.each(['1', 'abc', '"1', '"x"'])('refuses If-Match %p with 400', async (header) => {
       const item = await create('dave', 'bad header');
       const { body } = await as('dave')

@@ -936,7 +936,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The ETag last read (e.g. "3"): the rename applies only to that version */
+                /** @description The ETag last read (e.g. "3", a strong tag; W/ tags never match): the rename applies only to that version */
                 "If-Match"?: string;
             };
             path: {
@@ -1012,7 +1012,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description If-Match names a version the item no longer has */
+            /** @description If-Match names a version the item no longer has, or weak tags only (W/"3") */
             412: {
                 headers: {
                     [name: string]: unknown;

@@ -130,13 +130,17 @@ export class ItemsController {
     400,
     { status: 404, description: 'Unknown id' },
     409,
-    { status: 412, description: 'If-Match names a version the item no longer has' },
+    {
+      status: 412,
+      description: 'If-Match names a version the item no longer has, or weak tags only (W/"3")',
+    },
     { status: 503, description: 'Database unavailable', retryAfter: true },
   )
   @ApiHeader({
     name: 'If-Match',
     required: false,
-    description: 'The ETag last read (e.g. "3"): the rename applies only to that version',
+    description:
+      'The ETag last read (e.g. "3", a strong tag; W/ tags never match): the rename applies only to that version',
   })
   @ApiParam(ID_PARAM)
   async rename(
