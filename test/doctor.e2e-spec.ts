@@ -110,6 +110,28 @@ describe('npm run doctor (Keycloak stand-in)', () => {
       expect(stdout.trim().split('\n').at(-1)).toBe('All checks passed');
     });
 
+    it('--help prints the usage and exits 0 without checking anything', async () => {
+      const { stdout } = await run(process.execPath, [DOCTOR, '--help'], { cwd, env: env('x') });
+      expect(stdout).toMatch(/^usage: npm run doctor \[-- --user <name>/);
+      expect(stdout).not.toContain('Checking Keycloak');
+    });
+
+    it('an unknown option exits 2 with the usage', async () => {
+      const outcome = run(process.execPath, [DOCTOR, '--verbose'], { cwd, env: env('x') });
+      await expect(outcome).rejects.toMatchObject({ code: 2 });
+      const { stderr } = (await outcome.catch((e: unknown) => e)) as { stderr: string };
+      expect(stderr).toContain("Unknown option '--verbose'");
+      expect(stderr).toContain('usage: npm run doctor');
+    });
+
+    it('the url check passes on any HTTP answer, without a status that reads like a failure', async () => {
+      const { stdout } = await run(process.execPath, [DOCTOR], {
+        cwd,
+        env: env(keycloak.clientSecret),
+      });
+      expect(stdout).toContain(`✓ url           Keycloak answers at ${keycloak.url}\n`);
+    });
+
     it('exits 1 and prints the fix for a wrong secret, never the secret', async () => {
       const outcome = run(process.execPath, [DOCTOR], { cwd, env: env('wrong-secret') });
       await expect(outcome).rejects.toMatchObject({ code: 1 });

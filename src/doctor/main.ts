@@ -19,11 +19,24 @@ const DEMO_PASSWORDS: Record<string, string> = {
 
 const MARK = { pass: '✓', fail: '✗', skip: '-' } as const;
 
+const USAGE = `usage: npm run doctor [-- --user <name> [--password <password>]]
+  Checks the configured Keycloak (environment, then .env) end to end: URL, realm, issuer, keys,
+  client credentials, view-users and introspection; with --user, also that user's sign-in.
+  The demo users alice, bob, carol and dave need no --password. Exit 0 when every check passed.`;
+
 function input(): DoctorInput {
   const { values } = parseArgs({
-    options: { user: { type: 'string' }, password: { type: 'string' } },
+    options: {
+      user: { type: 'string' },
+      password: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   // The same .env the app reads; real environment variables win over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const options = readKeycloakConfig(process.env);
@@ -47,7 +60,7 @@ async function main(): Promise<number> {
     doctorInput = input();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`doctor: ${message}\n`);
+    process.stderr.write(`doctor: ${message}\n${USAGE}\n`);
     return 2;
   }
   const { serverUrl, realm, clientId } = doctorInput.options;
