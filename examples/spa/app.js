@@ -119,6 +119,7 @@ async function attempt(action) {
 }
 
 function renderSignedOut() {
+  canDelete = false;
   $('who').textContent = 'Not signed in';
   $('sign-in').hidden = false;
   $('sign-out').hidden = true;
@@ -136,9 +137,15 @@ async function renderSignedIn(user) {
   await attempt(async () => {
     const me = await answer(api.GET('/me'));
     $('roles').textContent = `Roles for this API: ${me.clientRoles.join(', ') || 'none'}`;
+    // DELETE /items/:id is @Roles('api-admin'): offer the button only to those it would admit.
+    // The API decides either way; this only spares others a button that always answers 403.
+    canDelete = me.clientRoles.includes('api-admin');
   });
   await attempt(loadItems);
 }
+
+/** Whether the signed-in user holds api-admin, the role DELETE /items/:id requires. */
+let canDelete = false;
 
 /** Counts list loads: a load that a later one overtook renders nothing. */
 let listings = 0;
@@ -168,12 +175,14 @@ function itemRow(item, me) {
     cell.textContent = String(text);
     row.append(cell);
   }
-  const remove = document.createElement('button');
-  remove.type = 'button';
-  remove.textContent = 'Delete';
-  remove.addEventListener('click', () => void attempt(() => deleteItem(item)));
   const cell = document.createElement('td');
-  cell.append(remove);
+  if (canDelete) {
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Delete';
+    remove.addEventListener('click', () => void attempt(() => deleteItem(item)));
+    cell.append(remove);
+  }
   row.append(cell);
   return row;
 }

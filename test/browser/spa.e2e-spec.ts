@@ -78,6 +78,8 @@ describe.each(ADAPTERS)(`${SUITE} on %s`, (adapter) => {
     await signInOnSpa(page, 'bob');
     await page.locator('#roles', { hasText: 'api-read' }).waitFor();
     await page.locator('#items tr', { hasText: 'Seeded for bob' }).waitFor();
+    // Read-only: no Delete button (DELETE is api-admin's).
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
 
     await page.locator('#name').fill('Bob was here');
     const refused = page.waitForResponse(
