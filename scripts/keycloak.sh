@@ -293,7 +293,7 @@ wait_ready() {
       return 1
     fi
     if ((SECONDS >= next)); then
-      log "waiting for realm $REALM: $((SECONDS - t0))s (at most ${START_TIMEOUT}s); $(boot_stage "$code")"
+      log "waiting for realm $REALM: $((SECONDS - t0))s (at most ${START_TIMEOUT}s): $(boot_stage "$code")"
       next=$((SECONDS + PROGRESS_EVERY))
     fi
     sleep 1
@@ -319,14 +319,18 @@ answered_by_us() {
   return 1
 }
 
-# What the boot is doing, for the progress line: from the HTTP answer and the log's last line.
+# What the boot is doing, for the progress line, in our words: Keycloak's own last log line is a
+# fragment of whatever it happens to be doing (a transport, a cache), which tells a newcomer nothing.
 boot_stage() {
-  local code="$1" last
-  if [[ -z "$code" || "$code" == "000" ]]; then
-    last="$(grep -v '^[[:space:]]*$' "$LOG_FILE" 2>/dev/null | tail -n 1 | sed -E 's/^[^[]*(INFO|WARN|ERROR) +(\[[^]]*\] +)?(\([^)]*\) +)?//' | cut -c1-80)"
-    printf 'port %s not answering yet%s' "$PORT" "${last:+; log: $last}"
+  local code="$1"
+  if [[ -n "$code" && "$code" != "000" ]]; then
+    printf 'HTTP %s, realm not ready yet' "$code"
+  elif grep -qE 'Importing from directory|Full model import|Realm .* imported' "$LOG_FILE" 2>/dev/null; then
+    printf 'importing the realms'
+  elif grep -q 'Initializing database schema' "$LOG_FILE" 2>/dev/null; then
+    printf 'creating its database (first start only)'
   else
-    printf 'HTTP %s, realm not imported yet' "$code"
+    printf 'Java and Keycloak booting'
   fi
 }
 
@@ -438,9 +442,10 @@ cmd_start() {
       cp -R "$snap/h2" "$DIST_DIR/data/h2"
       launch "$java_home"
     else
-      log "first start for this realm file/version: importing, then saving a pristine database snapshot"
+      log "first start for these realm files and this version: importing the realms, then restarting Keycloak once to keep a pristine copy (later starts skip both)"
       launch "$java_home" --import-realm
-      if cmd_stop; then
+      log "realms imported; restarting Keycloak once to save the pristine copy..."
+      if cmd_stop >/dev/null 2>&1; then
         rm -rf "$snap" "$snap.tmp.$$"
         mkdir -p "$snap.tmp.$$"
         cp -R "$DIST_DIR/data/h2" "$snap.tmp.$$/h2"

@@ -2,7 +2,8 @@
 # `npm run stack`: the whole DEVELOPMENT stack in the foreground (Ctrl-C stops it).
 #  - Docker engine with the compose v2 plugin -> docker compose --env-file keycloak/keycloak.env
 #                                [--env-file .env] up --build
-#  - otherwise                -> scripts/keycloak.sh start, npm run build, node dist/main.js;
+#  - otherwise                -> scripts/keycloak.sh start while the API is built (only when its
+#                                sources changed), then node dist/main.js (SEED_DEMO_ITEMS=true);
 #                                Keycloak is stopped on exit if this script started it.
 # Set STACK_MODE=docker or STACK_MODE=local to force one of them.
 #
@@ -216,16 +217,22 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Keycloak boots (20 s or more) while the API is built, when its sources changed since the last
+# build: the two overlap. The API itself starts once Keycloak answers, so its first discovery
+# succeeds instead of logging an error a newcomer would take for a crash.
 if "$ROOT_DIR/scripts/keycloak.sh" status >/dev/null 2>&1; then
   echo "[stack] Keycloak already running; it will be left running on exit" >&2
-  "$ROOT_DIR/scripts/keycloak.sh" start
 else
   started_keycloak=1
-  "$ROOT_DIR/scripts/keycloak.sh" start
 fi
-
-echo "[stack] building the API (npm run build)..." >&2
-npm run -s build
+"$ROOT_DIR/scripts/keycloak.sh" start &
+keycloak_start=$!
+build_status=0
+bash "$ROOT_DIR/scripts/build-if-stale.sh" || build_status=$?
+keycloak_status=0
+wait "$keycloak_start" || keycloak_status=$?
+((build_status == 0)) || die "npm run build failed (above)"
+((keycloak_status == 0)) || die "Keycloak did not start (above)"
 
 # Only the defaults the stack filled in are exported: a value from .env stays unexported so that
 # the app reads it from .env itself (same file, same order), and a real variable is exported already.
@@ -235,9 +242,13 @@ for name in "${API_VARS[@]}"; do
   fi
 done
 
-# The demo items (idempotent): a first start shows some, a restart adds none. Items live in
-# PGLITE_DATA_DIR (default .data/pglite) unless DATABASE_URL names a PostgreSQL.
-node dist/database/cli.js seed
+# The demo items, added by the API itself once it has migrated, to a database that holds no item
+# (a restart adds none). Items live in PGLITE_DATA_DIR (default .data/pglite) unless DATABASE_URL
+# names a PostgreSQL.
+# A value in the environment or .env wins, as for every other variable.
+if [[ -z "${SEED_DEMO_ITEMS:-}" ]] && ! dotenv_value "$ENV_FILE" SEED_DEMO_ITEMS >/dev/null; then
+  export SEED_DEMO_ITEMS=true
+fi
 
 banner "$(metrics_line)"
 # Not exec: the API runs as a child we wait for, so that Ctrl-C / SIGTERM sent to this script

@@ -103,11 +103,11 @@ function stubbedStack(dotenv: string | undefined): Sandbox {
   box.write(
     'dist/main.js',
     `if (require('node:fs').existsSync('.env')) process.loadEnvFile('.env');
-     const names = ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET', 'PORT'];
+     const names = ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET', 'PORT', 'SEED_DEMO_ITEMS'];
      console.log('APP ' + JSON.stringify(Object.fromEntries(names.map((n) => [n, process.env[n]]))));`,
   );
-  // The demo items' seeding (src/database/cli.ts) says it ran, and touches no database.
-  box.write('dist/database/cli.js', "console.log('DB ' + process.argv[2]);");
+  // The build (only when the sources changed) says it ran.
+  box.write('scripts/build-if-stale.sh', 'echo BUILD\n', true);
   return box;
 }
 function appConfig(result: SpawnSyncReturns<string>): Record<string, string> {
@@ -256,10 +256,11 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
     );
     const result = box.run('bash', ['scripts/stack.sh'], { STACK_MODE: 'local' });
     const app = appConfig(result);
-    // The demo items are seeded before the app starts.
-    expect(result.stdout.indexOf('DB seed\n')).toBeGreaterThanOrEqual(0);
-    expect(result.stdout.indexOf('DB seed\n')).toBeLessThan(result.stdout.indexOf('APP '));
+    // Built (when stale) before the app starts, which seeds an empty database itself.
+    expect(result.stdout.indexOf('BUILD\n')).toBeGreaterThanOrEqual(0);
+    expect(result.stdout.indexOf('BUILD\n')).toBeLessThan(result.stdout.indexOf('APP '));
     expect(app).toEqual({
+      SEED_DEMO_ITEMS: 'true',
       KEYCLOAK_URL: 'http://localhost:8080', // the stack's default: neither sets it
       KEYCLOAK_REALM: 'dotenv-realm',
       KEYCLOAK_CLIENT_ID: 'nest-api',
@@ -500,7 +501,7 @@ describe('scripts/keycloak.sh (no Keycloak started)', () => {
     }
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
-      /\[keycloak\] waiting for realm demo: [1-3]s \(at most 3s\); port \d+ not answering yet; log: fake boot step\n/,
+      /\[keycloak\] waiting for realm demo: [1-3]s \(at most 3s\): Java and Keycloak booting\n/,
     );
     expect(result.stderr).toMatch(
       /\[keycloak\] ERROR: Keycloak not ready after 3s \(KEYCLOAK_START_TIMEOUT\): http:\/\/127\.0\.0\.1:\d+\/realms\/demo\/\.well-known\/openid-configuration did not answer;/,

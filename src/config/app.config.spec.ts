@@ -23,7 +23,7 @@ describe('readAppConfig', () => {
       corsOrigins: ['http://localhost:3000', 'http://localhost:5173'],
       trustProxy: false,
       swaggerClientId: 'nest-api-web',
-      database: { kind: 'pglite', dataDir: '.data/pglite', timeoutMs: 5000 },
+      database: { kind: 'pglite', dataDir: '.data/pglite', timeoutMs: 5000, seedDemoItems: false },
       logFormat: 'text',
       logLevel: 'log',
       hstsMaxAgeSeconds: 0,
@@ -37,9 +37,17 @@ describe('readAppConfig', () => {
       url: 'postgres://u:p@db:5432/x',
       poolMax: 10,
       timeoutMs: 5000,
+      seedDemoItems: false,
     });
     expect(() => readAppConfig({ DATABASE_URL: 'mysql://db/x' })).toThrow(
       'DATABASE_URL must be a postgres:// or postgresql:// URL',
+    );
+  });
+
+  it('SEED_DEMO_ITEMS=true asks for the demo items; another value names the variable', () => {
+    expect(readAppConfig({ SEED_DEMO_ITEMS: 'true' }).database.seedDemoItems).toBe(true);
+    expect(() => readAppConfig({ SEED_DEMO_ITEMS: 'yes' })).toThrow(
+      'SEED_DEMO_ITEMS must be true or false',
     );
   });
 

@@ -110,6 +110,9 @@ export class AppEnv {
   })
   PGLITE_DATA_DIR = '.data/pglite';
 
+  @IsIn(['true', 'false'], { message: 'SEED_DEMO_ITEMS must be true or false' })
+  SEED_DEMO_ITEMS = 'false';
+
   @IsIntegerString(1, 100, { message: 'DATABASE_POOL_MAX must be a whole number from 1 to 100' })
   DATABASE_POOL_MAX = '10';
 
@@ -141,9 +144,13 @@ export class AppEnv {
 }
 
 /** Where items live: a PostgreSQL server, or the embedded PGlite database. */
-export type DatabaseSettings =
+export type DatabaseSettings = (
   | { kind: 'postgres'; url: string; poolMax: number; timeoutMs: number }
-  | { kind: 'pglite'; dataDir: string; timeoutMs: number };
+  | { kind: 'pglite'; dataDir: string; timeoutMs: number }
+) & {
+  /** `SEED_DEMO_ITEMS`: add the demo items to an empty database after migrating. @default false */
+  seedDemoItems?: boolean;
+};
 
 /** How the app stops on SIGTERM or SIGINT (src/shutdown/graceful-shutdown.ts). */
 export interface ShutdownSettings {
@@ -214,11 +221,13 @@ export function readAppConfig(
           url: raw.DATABASE_URL,
           poolMax: Number(raw.DATABASE_POOL_MAX),
           timeoutMs: Number(raw.DATABASE_TIMEOUT_MS),
+          seedDemoItems: raw.SEED_DEMO_ITEMS === 'true',
         }
       : {
           kind: 'pglite',
           dataDir: raw.PGLITE_DATA_DIR,
           timeoutMs: Number(raw.DATABASE_TIMEOUT_MS),
+          seedDemoItems: raw.SEED_DEMO_ITEMS === 'true',
         },
     logFormat: logFormatFor(env, stdoutIsTty),
     logLevel: raw.LOG_LEVEL,

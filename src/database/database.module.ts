@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { openDatabase } from './open-database.js';
 import { DatabaseErrorFilter } from './database-error.filter.js';
-import { DATABASE_CONNECTION, DatabaseService } from './database.service.js';
+import { DATABASE_CONNECTION, DatabaseService, SEED_DEMO_ITEMS } from './database.service.js';
 
 /**
  * The database handle for every feature module: PostgreSQL when `DATABASE_URL` is set, the
@@ -16,6 +16,11 @@ import { DATABASE_CONNECTION, DatabaseService } from './database.service.js';
       provide: DATABASE_CONNECTION,
       inject: [appConfig.KEY],
       useFactory: (config: AppConfig) => openDatabase(config.database),
+    },
+    {
+      provide: SEED_DEMO_ITEMS,
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => config.database.seedDemoItems === true,
     },
     DatabaseService,
     { provide: APP_FILTER, useClass: DatabaseErrorFilter },

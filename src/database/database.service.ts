@@ -2,15 +2,20 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import type { DatabaseConnection, Db } from './database-connection.js';
 import { classifyDatabaseError, DatabaseUnavailableError } from './database-errors.js';
+import { seedDemoItems } from './seed.js';
 
 /** Injection token of the open {@link DatabaseConnection}. */
 export const DATABASE_CONNECTION = Symbol('DATABASE_CONNECTION');
+
+/** Injection token: `true` adds the demo items to an empty database once migrated (SEED_DEMO_ITEMS). */
+export const SEED_DEMO_ITEMS = Symbol('SEED_DEMO_ITEMS');
 
 /** Seconds between migration attempts while the database cannot be reached at start-up. */
 const MIGRATION_RETRY_MS = 5_000;
@@ -30,7 +35,10 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
   /** Why the last migration attempt failed, for /health/ready; undefined once migrated. */
   failure?: string = 'not migrated yet';
 
-  constructor(@Inject(DATABASE_CONNECTION) private readonly connection: DatabaseConnection) {}
+  constructor(
+    @Inject(DATABASE_CONNECTION) private readonly connection: DatabaseConnection,
+    @Optional() @Inject(SEED_DEMO_ITEMS) private readonly seedDemo: boolean = false,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.migrate();
@@ -66,9 +74,14 @@ export class DatabaseService implements OnApplicationBootstrap, OnApplicationShu
   private async migrate(): Promise<void> {
     try {
       await this.connection.migrate();
+      this.logger.log(`Migrations applied (${this.connection.description})`);
+      // In this process, before any route can write: `npm run stack` needs no seeding process.
+      if (this.seedDemo) {
+        const added = await seedDemoItems(this.connection.db);
+        if (added > 0) this.logger.log(`Demo items added: ${added} (the database was empty)`);
+      }
       this.migrated = true;
       this.failure = undefined;
-      this.logger.log(`Migrations applied (${this.connection.description})`);
     } catch (error) {
       const sorted = classifyDatabaseError(error);
       if (!(sorted instanceof DatabaseUnavailableError)) throw error;

@@ -32,3 +32,24 @@ describe('seedDemoItems', () => {
     expect(new Set(DEMO_ITEMS.map((item) => item.owner)).size).toBe(2);
   });
 });
+
+describe('DatabaseService with SEED_DEMO_ITEMS=true', () => {
+  it('adds the demo items right after migrating, before reporting ready', async () => {
+    const database = await inMemoryDatabase(true);
+    try {
+      const rows = await database.run((db) => db.select().from(items));
+      expect(rows.map(({ name, owner }) => ({ name, owner }))).toEqual(DEMO_ITEMS);
+    } finally {
+      await database.onApplicationShutdown();
+    }
+  });
+
+  it('adds none without it', async () => {
+    const database = await inMemoryDatabase();
+    try {
+      expect(await database.run((db) => db.select().from(items))).toEqual([]);
+    } finally {
+      await database.onApplicationShutdown();
+    }
+  });
+});
