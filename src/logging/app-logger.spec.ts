@@ -193,6 +193,29 @@ describe('AppLogger in text', () => {
     expect(output).not.toContain('\u001b[');
   });
 
+  it('writes a logged object as one line of key=value pairs, leaving out undefined ones', () => {
+    const logger = new AppLogger({ format: 'text', level: 'log', colors: false });
+    const output = written(() =>
+      logger.warn(
+        {
+          event: 'auth_refused',
+          status: 401,
+          reason: 'Token expired',
+          sub: undefined,
+          roles: ['a', 'b'],
+          authorization: 'Bearer abc',
+        },
+        'Audit',
+      ),
+    );
+    expect(output).toMatch(
+      /WARN \[Audit\] event=auth_refused status=401 reason="Token expired" roles=\["a","b"\] authorization=\[redacted\]\n$/,
+    );
+    expect(output.split('\n')).toHaveLength(2);
+    expect(output).not.toContain('sub=');
+    expect(output).not.toContain('abc');
+  });
+
   it('masks credentials in messages, fields and stacks', () => {
     const logger = new AppLogger({
       format: 'text',

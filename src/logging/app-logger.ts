@@ -78,6 +78,19 @@ export class AppLogger extends ConsoleLogger {
     return request === undefined ? formatted : `${formatted}(${request.requestId}) `;
   }
 
+  /**
+   * In text, a logged object is one line of `key=value` pairs (strings with spaces or quotes are
+   * quoted, nested values written as JSON, undefined ones left out) instead of Nest's multi-line
+   * inspection: a refusal is one line in a terminal, as it is in JSON.
+   */
+  protected override stringifyMessage(message: unknown, logLevel: LogLevel): string {
+    if (!isPlainObject(message)) return super.stringifyMessage(message, logLevel);
+    return Object.entries(message)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `${key}=${REDACTED_KEYS.includes(key) ? REDACTED : textValue(value)}`)
+      .join(' ');
+  }
+
   protected override formatMessage(...args: Parameters<ConsoleLogger['formatMessage']>): string {
     return redactText(super.formatMessage(...args), this.secrets);
   }
@@ -111,4 +124,11 @@ function addFields(record: Record<string, unknown>, fields: Record<string, unkno
   for (const key of Object.keys(fields)) {
     if (!LINE_FIELDS.has(key) && !Object.hasOwn(record, key)) record[key] = fields[key];
   }
+}
+
+/** A field's value in a text line: bare when it is one plain word, else JSON. */
+function textValue(value: unknown): string {
+  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
 }
