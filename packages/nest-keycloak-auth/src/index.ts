@@ -11,7 +11,8 @@ export { AnyRole } from './decorators/any-role.decorator.js';
 export { Scopes } from './decorators/scopes.decorator.js';
 export { AnyScope } from './decorators/any-scope.decorator.js';
 export { RequireActiveToken } from './decorators/require-active-token.decorator.js';
-export { OwnerOrRole, type OwnerRule } from './decorators/owner-or-role.decorator.js';
+export { OwnerOrRole } from './decorators/owner-or-role.decorator.js';
+export type { OrganizationSource, OwnerRule } from './metadata/route-rules.js';
 export type {
   OwnedResourceRequest,
   ResourceOwnerLookup,
@@ -23,10 +24,7 @@ export {
   PolicyDecisionClient,
   type PolicyDecision,
 } from './authorization/policy-decision.client.js';
-export {
-  RequireOrganization,
-  type OrganizationSource,
-} from './decorators/require-organization.decorator.js';
+export { RequireOrganization } from './decorators/require-organization.decorator.js';
 export { Realms } from './decorators/realms.decorator.js';
 export { RealmsGuard } from './guards/realms.guard.js';
 export { CurrentOrganization } from './decorators/current-organization.decorator.js';

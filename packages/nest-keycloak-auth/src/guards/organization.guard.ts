@@ -9,7 +9,7 @@ import { Reflector } from '@nestjs/core';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { OrganizationSource } from '../decorators/require-organization.decorator.js';
+import type { OrganizationSource } from '../metadata/route-rules.js';
 import type { Organization } from '../organizations/organization.js';
 import type { AuthenticatedRequest } from '../principal.js';
 import { publishAccepted } from '../telemetry/auth-channels.js';

@@ -1,17 +1,17 @@
 import type { Reflector } from '@nestjs/core';
-import { ROLES_ANY_KEY } from '../decorators/any-role.decorator.js';
-import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
-import { REQUIRE_ACTIVE_TOKEN_KEY } from '../decorators/require-active-token.decorator.js';
-import { ROLES_ALL_KEY } from '../decorators/roles.decorator.js';
-import { PERMISSIONS_KEY } from '../decorators/permission.decorator.js';
-import { SCOPES_ANY_KEY } from '../decorators/any-scope.decorator.js';
-import { SCOPES_ALL_KEY } from '../decorators/scopes.decorator.js';
-import { OWNER_RULE_KEY, type OwnerRule } from '../decorators/owner-or-role.decorator.js';
-import { REALMS_KEY } from '../decorators/realms.decorator.js';
 import {
+  IS_PUBLIC_KEY,
   ORGANIZATION_RULE_KEY,
-  type OrganizationSource,
-} from '../decorators/require-organization.decorator.js';
+  OWNER_RULE_KEY,
+  PERMISSIONS_KEY,
+  REALMS_KEY,
+  REQUIRE_ACTIVE_TOKEN_KEY,
+  ROLES_ALL_KEY,
+  ROLES_ANY_KEY,
+  SCOPES_ALL_KEY,
+  SCOPES_ANY_KEY,
+} from './metadata-keys.js';
+import type { OrganizationSource, OwnerRule } from './route-rules.js';
 
 /** A handler or a controller class, as the Reflector takes it. */
 export type MetadataTarget = Parameters<Reflector['get']>[1];
