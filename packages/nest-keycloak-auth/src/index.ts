@@ -35,7 +35,7 @@ export { RolesGuard } from './guards/roles.guard.js';
 export { ScopesGuard } from './guards/scopes.guard.js';
 export { ResourceOwnerGuard } from './guards/resource-owner.guard.js';
 export { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
-export { AuthErrorFilter, type RefusedRequest } from './errors/auth-error.filter.js';
+export { AuthErrorFilter, type RefusedRequest } from './filters/auth-error.filter.js';
 export { IntrospectionClient } from './introspection/introspection.client.js';
 export { KeySource, type KeySourceStatus } from './jwks/key-source.js';
 export { OidcDiscoveryService } from './oidc/oidc-discovery.service.js';
