@@ -31,8 +31,9 @@ export { CurrentOrganization } from './decorators/current-organization.decorator
 export { OrganizationGuard, type OrganizationRequest } from './guards/organization.guard.js';
 export { organizationsOf, type Organization } from './organizations/organization.js';
 export { JwtAuthGuard, type GuardedRequest } from './guards/jwt-auth.guard.js';
-export { RolesGuard } from './guards/roles.guard.js';
-export { ScopesGuard } from './guards/scopes.guard.js';
+export { RuleGuard, type RuleVerdict } from './guards/rule.guard.js';
+export { RolesGuard, type RoleRule } from './guards/roles.guard.js';
+export { ScopesGuard, type ScopeRule } from './guards/scopes.guard.js';
 export { ResourceOwnerGuard } from './guards/resource-owner.guard.js';
 export { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
 export { AuthErrorFilter, type RefusedRequest } from './filters/auth-error.filter.js';

@@ -133,6 +133,12 @@ describe('readRouteAuth: the one precedence rule', () => {
     expect(get.mock.calls.length).toBe(calls);
   });
 
+  it('shares one cache per Reflector, so every guard resolves a route once', () => {
+    const reflector = new Reflector();
+    expect(RouteAuthCache.for(reflector)).toBe(RouteAuthCache.for(reflector));
+    expect(RouteAuthCache.for(reflector)).not.toBe(RouteAuthCache.for(new Reflector()));
+  });
+
   it('keeps one inherited handler apart per controller class', () => {
     class Base {
       list(): void {}

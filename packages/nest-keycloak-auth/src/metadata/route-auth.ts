@@ -41,7 +41,7 @@ export interface RouteAuth {
 }
 
 /**
- * The one precedence rule, read by both guards, the interceptor and the OpenAPI marking:
+ * The one precedence rule, read by every guard, the interceptor and the OpenAPI marking:
  * - roles: the handler's `@Roles`/`@AnyRole` (as a pair) replace the controller's;
  * - scopes: the handler's `@Scopes`/`@AnyScope` (as a pair) replace the controller's;
  * - introspection: the handler's `@RequireActiveToken` value, else the controller's;
@@ -96,6 +96,9 @@ export function readRouteAuth(
 
 const PUBLIC: RouteAuth = Object.freeze({ isPublic: true, introspected: false });
 
+/** One cache per Reflector (an app has one), shared by every guard and the interceptor. */
+const shared = new WeakMap<Reflector, RouteAuthCache>();
+
 /**
  * {@link readRouteAuth} remembered per handler and controller: metadata is fixed once the app
  * is built, so each route is resolved once instead of on every request.
@@ -104,6 +107,13 @@ export class RouteAuthCache {
   private readonly routes = new WeakMap<MetadataTarget, WeakMap<MetadataTarget, RouteAuth>>();
 
   constructor(private readonly reflector: Reflector) {}
+
+  /** The cache of `reflector`, made on first use: the guards and the interceptor share it. */
+  static for(reflector: Reflector): RouteAuthCache {
+    let cache = shared.get(reflector);
+    if (!cache) shared.set(reflector, (cache = new RouteAuthCache(reflector)));
+    return cache;
+  }
 
   get(handler: MetadataTarget, controller: MetadataTarget): RouteAuth {
     let byClass = this.routes.get(handler);
