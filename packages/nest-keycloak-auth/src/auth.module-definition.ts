@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import type { AuthModuleOptions } from './auth-options.interface.js';
+import type { AuthModuleOptions } from './auth-options.js';
 import { AuthErrorFilter } from './filters/auth-error.filter.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';

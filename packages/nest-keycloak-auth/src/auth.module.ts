@@ -1,6 +1,6 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
-import type { AuthModuleOptions } from './auth-options.interface.js';
+import type { AuthModuleOptions } from './auth-options.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { CachingPolicyDecisionClient } from './authorization/caching-policy-decision.client.js';
 import { KeycloakPolicyDecisionClient } from './authorization/keycloak-policy-decision.client.js';

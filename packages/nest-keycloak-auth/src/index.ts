@@ -1,8 +1,8 @@
 // The package's public surface, on purpose: what another Nest service imports.
 export { AuthModule } from './auth.module.js';
 export type { AuthModuleExtras } from './auth.module-definition.js';
-export type { AuthModuleOptions } from './auth-options.interface.js';
-export { AUTH_ENVIRONMENT, type OptionKind, type OptionSpec } from './auth-option-table.js';
+export { AUTH_ENVIRONMENT, type AuthModuleOptions, type OptionSpec } from './auth-options.js';
+export type { OptionKind } from './auth-option-kinds.js';
 export { authOptionsFromEnv } from './options-from-env.js';
 export { KeycloakRealm } from './keycloak-realm.js';
 export { Public } from './decorators/public.decorator.js';
