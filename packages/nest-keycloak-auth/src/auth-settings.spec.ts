@@ -1,4 +1,4 @@
-import type { AuthModuleOptions } from './auth-options.interface.js';
+import type { AuthModuleOptions } from './auth-options.js';
 import { AuthSettings } from './auth-settings.js';
 import { SUPPORTED_ALGORITHMS } from './auth.constants.js';
 import { AuthConfigError } from './errors/auth-config.error.js';

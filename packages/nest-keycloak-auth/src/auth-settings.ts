@@ -1,14 +1,14 @@
 import { SUPPORTED_ALGORITHMS } from './auth.constants.js';
-import type { AuthModuleOptions } from './auth-options.interface.js';
-import { MAX_REALMS, optionSpec } from './auth-option-table.js';
+import type { WholeNumber } from './auth-option-kinds.js';
+import { AUTH_OPTIONS, MAX_REALMS, type AuthModuleOptions } from './auth-options.js';
 import { AuthConfigError } from './errors/auth-config.error.js';
 
 type IntegerOption = {
-  [K in keyof AuthModuleOptions]-?: NonNullable<AuthModuleOptions[K]> extends number ? K : never;
-}[keyof AuthModuleOptions];
+  [K in keyof typeof AUTH_OPTIONS]: (typeof AUTH_OPTIONS)[K] extends WholeNumber ? K : never;
+}[keyof typeof AUTH_OPTIONS];
 
 /**
- * AuthModule options with defaults filled in and checked against `AUTH_ENVIRONMENT`, the one
+ * AuthModule options with defaults filled in and checked against `AUTH_OPTIONS`, the one
  * table of defaults and ranges. Mistakes throw here, when the module is built, before any
  * request or network call. Internal: the app reads the narrow `KeycloakRealm` view instead.
  */
@@ -53,7 +53,7 @@ export class AuthSettings {
       /^[\x21-\x7e]+$/,
       'a client id (visible ASCII, no spaces)',
     );
-    this.clientSecret = options.clientSecret ?? '';
+    this.clientSecret = options.clientSecret ?? AUTH_OPTIONS.clientSecret.default;
     this.issuer =
       options.issuer === undefined ? undefined : requireHttpUrl('issuer', options.issuer);
     if (this.issuer !== undefined && this.realms.length > 1) {
@@ -63,25 +63,26 @@ export class AuthSettings {
     this.audiences = options.audiences?.length
       ? requireList('audiences', options.audiences, /^\S+$/)
       : [this.clientId];
-    this.algorithms = requireAlgorithms(options.algorithms ?? ['RS256']);
+    this.algorithms = requireAlgorithms(options.algorithms ?? AUTH_OPTIONS.algorithms.default);
     const whole = (option: IntegerOption) => requireWhole(option, options[option]);
     this.clockToleranceSeconds = whole('clockToleranceSeconds');
     this.jwksCooldownMs = whole('jwksCooldownSeconds') * 1000;
     this.jwksMaxAgeMs = whole('jwksMaxAgeSeconds') * 1000;
     this.httpTimeoutMs = whole('httpTimeoutMs');
     this.introspectionTimeoutMs = whole('introspectionTimeoutMs');
-    this.discovery = options.discovery ?? true;
+    this.discovery = options.discovery ?? AUTH_OPTIONS.discovery.default;
     this.introspectionCacheTtlMs = whole('introspectionCacheTtlSeconds') * 1000;
     this.tokenCacheMaxEntries = whole('tokenCacheMaxEntries');
     this.tokenCacheMaxAgeMs = whole('tokenCacheMaxAgeSeconds') * 1000;
     this.discoveryRetryMs = whole('discoveryRetrySeconds') * 1000;
     this.authzDecisionTtlMs = whole('authzDecisionTtlSeconds') * 1000;
     this.authzTimeoutMs = whole('authzTimeoutMs');
-    this.lightweightTokens = requireChoice('lightweightTokens', options.lightweightTokens, [
-      'refuse',
-      'introspect',
-    ]);
-    this.auditAccepted = options.auditAccepted ?? false;
+    this.lightweightTokens = requireChoice(
+      'lightweightTokens',
+      options.lightweightTokens,
+      AUTH_OPTIONS.lightweightTokens.choices,
+    );
+    this.auditAccepted = options.auditAccepted ?? AUTH_OPTIONS.auditAccepted.default;
     this.authFailureLimit = whole('authFailureLimit');
     this.authFailureWindowMs = whole('authFailureWindowSeconds') * 1000;
     this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;
@@ -117,7 +118,7 @@ function requireRealms(realm: string | undefined, realms: readonly string[] | un
 }
 
 function refuse(option: keyof AuthModuleOptions, rule: string): AuthConfigError {
-  return new AuthConfigError(option, optionSpec(option).variable, rule);
+  return new AuthConfigError(option, AUTH_OPTIONS[option].variable, rule);
 }
 
 function requireChoice<T extends string>(
@@ -183,8 +184,8 @@ function requireAlgorithms(algorithms: readonly string[]): readonly string[] {
 }
 
 function requireWhole(option: IntegerOption, value: number | undefined): number {
-  const { min = 0, max = Number.MAX_SAFE_INTEGER, default: fallback } = optionSpec(option);
-  const result = value ?? Number(fallback);
+  const { min, max, default: fallback } = AUTH_OPTIONS[option];
+  const result = value ?? fallback;
   if (!Number.isInteger(result) || result < min || result > max) {
     throw refuse(option, `must be a whole number from ${min} to ${max}`);
   }

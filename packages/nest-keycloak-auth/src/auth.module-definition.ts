@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import type { AuthModuleOptions } from './auth-options.interface.js';
-import { AuthErrorFilter } from './errors/auth-error.filter.js';
+import type { AuthModuleOptions } from './auth-options.js';
+import { AuthErrorFilter } from './filters/auth-error.filter.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { ScopesGuard } from './guards/scopes.guard.js';

@@ -1,6 +1,6 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
-import type { AuthModuleOptions } from './auth-options.interface.js';
+import type { AuthModuleOptions } from './auth-options.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { CachingPolicyDecisionClient } from './authorization/caching-policy-decision.client.js';
 import { KeycloakPolicyDecisionClient } from './authorization/keycloak-policy-decision.client.js';
@@ -21,8 +21,8 @@ import { TokenVerifier } from './token/token-verifier.service.js';
 
 /**
  * Keycloak authentication for a Nest app. Unless `registerGlobally: false`, registers
- * JwtAuthGuard and RolesGuard app-wide (in that order) and the AuthError filter; the
- * introspection interceptor runs on the routes `@RequireActiveToken()` marks.
+ * JwtAuthGuard, RolesGuard and ScopesGuard app-wide (in that order) and AuthErrorFilter; the
+ * other rule guards and the introspection interceptor come with the decorators that need them.
  * @example
  * AuthModule.forRoot(authOptionsFromEnv(process.env))
  * AuthModule.forRootAsync({ inject: [ConfigService], useFactory: (c) => ({ ... }) })

@@ -1,8 +1,8 @@
 // The package's public surface, on purpose: what another Nest service imports.
 export { AuthModule } from './auth.module.js';
 export type { AuthModuleExtras } from './auth.module-definition.js';
-export type { AuthModuleOptions } from './auth-options.interface.js';
-export { AUTH_ENVIRONMENT, type OptionKind, type OptionSpec } from './auth-option-table.js';
+export { AUTH_ENVIRONMENT, type AuthModuleOptions, type OptionSpec } from './auth-options.js';
+export type { OptionKind } from './auth-option-kinds.js';
 export { authOptionsFromEnv } from './options-from-env.js';
 export { KeycloakRealm } from './keycloak-realm.js';
 export { Public } from './decorators/public.decorator.js';
@@ -11,7 +11,8 @@ export { AnyRole } from './decorators/any-role.decorator.js';
 export { Scopes } from './decorators/scopes.decorator.js';
 export { AnyScope } from './decorators/any-scope.decorator.js';
 export { RequireActiveToken } from './decorators/require-active-token.decorator.js';
-export { OwnerOrRole, type OwnerRule } from './decorators/owner-or-role.decorator.js';
+export { OwnerOrRole } from './decorators/owner-or-role.decorator.js';
+export type { OrganizationSource, OwnerRule } from './metadata/route-rules.js';
 export type {
   OwnedResourceRequest,
   ResourceOwnerLookup,
@@ -23,21 +24,19 @@ export {
   PolicyDecisionClient,
   type PolicyDecision,
 } from './authorization/policy-decision.client.js';
-export {
-  RequireOrganization,
-  type OrganizationSource,
-} from './decorators/require-organization.decorator.js';
+export { RequireOrganization } from './decorators/require-organization.decorator.js';
 export { Realms } from './decorators/realms.decorator.js';
 export { RealmsGuard } from './guards/realms.guard.js';
 export { CurrentOrganization } from './decorators/current-organization.decorator.js';
 export { OrganizationGuard, type OrganizationRequest } from './guards/organization.guard.js';
 export { organizationsOf, type Organization } from './organizations/organization.js';
 export { JwtAuthGuard, type GuardedRequest } from './guards/jwt-auth.guard.js';
-export { RolesGuard } from './guards/roles.guard.js';
-export { ScopesGuard } from './guards/scopes.guard.js';
+export { RuleGuard, type RuleVerdict } from './guards/rule.guard.js';
+export { RolesGuard, type RoleRule } from './guards/roles.guard.js';
+export { ScopesGuard, type ScopeRule } from './guards/scopes.guard.js';
 export { ResourceOwnerGuard } from './guards/resource-owner.guard.js';
 export { IntrospectionInterceptor } from './interceptors/introspection.interceptor.js';
-export { AuthErrorFilter, type RefusedRequest } from './errors/auth-error.filter.js';
+export { AuthErrorFilter, type RefusedRequest } from './filters/auth-error.filter.js';
 export { IntrospectionClient } from './introspection/introspection.client.js';
 export { KeySource, type KeySourceStatus } from './jwks/key-source.js';
 export { OidcDiscoveryService } from './oidc/oidc-discovery.service.js';

@@ -1,4 +1,4 @@
-import { AUTH_ENVIRONMENT } from './auth-option-table.js';
+import { AUTH_ENVIRONMENT } from './auth-options.js';
 import { AuthConfigError } from './errors/auth-config.error.js';
 import { authOptionsFromEnv } from './options-from-env.js';
 import { AuthSettings } from './auth-settings.js';

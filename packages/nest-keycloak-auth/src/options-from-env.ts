@@ -1,5 +1,4 @@
-import type { AuthModuleOptions } from './auth-options.interface.js';
-import { AUTH_ENVIRONMENT, type OptionSpec } from './auth-option-table.js';
+import { AUTH_ENVIRONMENT, type AuthModuleOptions, type OptionSpec } from './auth-options.js';
 import { AuthSettings } from './auth-settings.js';
 import { AuthConfigError } from './errors/auth-config.error.js';
 

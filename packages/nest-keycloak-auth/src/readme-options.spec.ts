@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AUTH_ENVIRONMENT, type OptionSpec } from './auth-option-table.js';
+import { AUTH_ENVIRONMENT, type OptionSpec } from './auth-options.js';
 
 /** The README's options table, cell by cell, between its two marker comments. */
 function readmeRows(): string[][] {
@@ -43,6 +43,14 @@ describe('README options table', () => {
     (variable, spec) => {
       const row = readmeRows().find((cells) => cells[0] === `\`${variable}\``);
       expect(row?.slice(0, 4)).toEqual(expectedCells(spec));
+    },
+  );
+
+  it.each(AUTH_ENVIRONMENT.map((spec) => [spec.variable, spec]))(
+    'says what %s does in the words of the table',
+    (variable, spec) => {
+      const row = readmeRows().find((cells) => cells[0] === `\`${variable}\``);
+      expect(row?.[4]).toBe(spec.description);
     },
   );
 });

@@ -17,7 +17,7 @@ export interface CheckedRules {
 /**
  * The audit trail: one entry per authentication, authorization and introspection decision,
  * logged under the `Audit` context. Refusals always (WARN, ERROR for 5xx); acceptances only
- * with `auditAccepted` (a line per request). Every decision is also published for metrics.
+ * with `auditAccepted` (a line per decision). Every decision is also published for metrics.
  */
 @Injectable()
 export class AuditTrail {

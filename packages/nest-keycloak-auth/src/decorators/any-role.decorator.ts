@@ -1,7 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-
-/** Metadata key set by {@link AnyRole}. */
-export const ROLES_ANY_KEY = 'auth:roles:any';
+import { ROLES_ANY_KEY } from '../metadata/metadata-keys.js';
 
 /**
  * The caller needs at least one of these roles (realm or this API's client roles).

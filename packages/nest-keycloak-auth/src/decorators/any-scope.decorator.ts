@@ -1,7 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-
-/** Metadata key set by {@link AnyScope}. */
-export const SCOPES_ANY_KEY = 'auth:scopes:any';
+import { SCOPES_ANY_KEY } from '../metadata/metadata-keys.js';
 
 /**
  * The token must carry at least one of these OAuth scopes in its `scope` claim. On a handler

@@ -1,16 +1,8 @@
 import { applyDecorators, SetMetadata, UseGuards, type Type } from '@nestjs/common';
 import { ResourceOwnerGuard } from '../guards/resource-owner.guard.js';
+import { OWNER_RULE_KEY } from '../metadata/metadata-keys.js';
+import type { OwnerRule } from '../metadata/route-rules.js';
 import type { ResourceOwnerLookup } from '../ownership/resource-owner-lookup.js';
-
-/** Metadata key set by {@link OwnerOrRole}. */
-export const OWNER_RULE_KEY = 'auth:owner';
-
-/** What {@link OwnerOrRole} stores: who may act besides the owner, and how to find the owner. */
-export interface OwnerRule {
-  readonly lookup: Type<ResourceOwnerLookup>;
-  /** Holders of any of these roles act on anyone's resource. */
-  readonly roles: readonly string[];
-}
 
 /**
  * The resource-owner rule: the caller must own the addressed resource (its `sub` is the one

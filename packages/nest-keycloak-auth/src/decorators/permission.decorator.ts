@@ -1,8 +1,6 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { PermissionGuard } from '../guards/permission.guard.js';
-
-/** Metadata key set by {@link Permission}. */
-export const PERMISSIONS_KEY = 'auth:permissions';
+import { PERMISSIONS_KEY } from '../metadata/metadata-keys.js';
 
 /**
  * Every listed permission (`resource#scope`, as named in the API client's Authorization

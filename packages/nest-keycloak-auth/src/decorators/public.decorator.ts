@@ -1,7 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-
-/** Metadata key set by {@link Public}. */
-export const IS_PUBLIC_KEY = 'auth:public';
+import { IS_PUBLIC_KEY } from '../metadata/metadata-keys.js';
 
 /**
  * Lets a route (or every route of a controller) through without a token.

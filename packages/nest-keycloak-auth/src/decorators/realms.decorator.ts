@@ -1,8 +1,6 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { RealmsGuard } from '../guards/realms.guard.js';
-
-/** Metadata key set by {@link Realms}. */
-export const REALMS_KEY = 'auth:realms';
+import { REALMS_KEY } from '../metadata/metadata-keys.js';
 
 /**
  * Only tokens of these realms (names from `KEYCLOAK_REALMS`) may call the route or controller:

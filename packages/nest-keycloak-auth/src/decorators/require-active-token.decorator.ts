@@ -1,8 +1,6 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { IntrospectionInterceptor } from '../interceptors/introspection.interceptor.js';
-
-/** Metadata key set by {@link RequireActiveToken}. */
-export const REQUIRE_ACTIVE_TOKEN_KEY = 'auth:introspect';
+import { REQUIRE_ACTIVE_TOKEN_KEY } from '../metadata/metadata-keys.js';
 
 /**
  * Asks Keycloak whether the token is still active (not revoked, session not logged out)

@@ -1,11 +1,7 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { OrganizationGuard } from '../guards/organization.guard.js';
-
-/** Metadata key set by {@link RequireOrganization}. */
-export const ORGANIZATION_RULE_KEY = 'auth:organization';
-
-/** Where the request names its organization: a path parameter or a header. */
-export type OrganizationSource = { readonly param: string } | { readonly header: string };
+import { ORGANIZATION_RULE_KEY } from '../metadata/metadata-keys.js';
+import type { OrganizationSource } from '../metadata/route-rules.js';
 
 /**
  * The request names an organization (by alias) in a path parameter or a header, and the

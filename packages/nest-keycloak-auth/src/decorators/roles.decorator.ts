@@ -1,7 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-
-/** Metadata key set by {@link Roles}. */
-export const ROLES_ALL_KEY = 'auth:roles:all';
+import { ROLES_ALL_KEY } from '../metadata/metadata-keys.js';
 
 /**
  * The caller needs every one of these roles (realm or this API's client roles).

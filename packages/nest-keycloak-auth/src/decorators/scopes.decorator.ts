@@ -1,7 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-
-/** Metadata key set by {@link Scopes}. */
-export const SCOPES_ALL_KEY = 'auth:scopes:all';
+import { SCOPES_ALL_KEY } from '../metadata/metadata-keys.js';
 
 /**
  * The token must carry every one of these OAuth scopes in its `scope` claim: what the user

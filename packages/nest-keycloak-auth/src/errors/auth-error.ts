@@ -1,6 +1,6 @@
 /**
  * Stable codes of every way authentication or authorization can fail. They are
- * what logs carry; the HTTP status and message for each live in `auth-error.mapping.ts`.
+ * what logs carry; the HTTP status and message for each live in `filters/auth-error.mapping.ts`.
  */
 export const AuthErrorCode = {
   MissingToken: 'ERR_AUTH_MISSING_TOKEN',

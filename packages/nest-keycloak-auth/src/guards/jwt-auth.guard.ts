@@ -22,7 +22,7 @@ export class JwtAuthGuard implements CanActivate {
     @Inject(Reflector) reflector: Reflector,
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
   ) {
-    this.routes = new RouteAuthCache(reflector);
+    this.routes = RouteAuthCache.for(reflector);
   }
 
   /**

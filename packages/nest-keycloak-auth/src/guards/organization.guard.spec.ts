@@ -35,7 +35,7 @@ describe('OrganizationGuard', () => {
     controller: new () => object,
     handler: () => void,
     request: OrganizationRequest,
-  ): boolean {
+  ): boolean | Promise<boolean> {
     return guard.canActivate(createHttpContext({ controller, handler, request }));
   }
 

@@ -1,18 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Optional,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { OrganizationSource } from '../decorators/require-organization.decorator.js';
+import type { OrganizationSource } from '../metadata/route-rules.js';
 import type { Organization } from '../organizations/organization.js';
-import type { AuthenticatedRequest } from '../principal.js';
-import { publishAccepted } from '../telemetry/auth-channels.js';
+import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
+import { RuleGuard, type RuleVerdict } from './rule.guard.js';
 
 /** The request as the guard reads it, and what it leaves for `@CurrentOrganization()`. */
 export type OrganizationRequest = AuthenticatedRequest & {
@@ -28,32 +19,25 @@ export type OrganizationRequest = AuthenticatedRequest & {
  * there; without one it refuses (fail closed).
  */
 @Injectable()
-export class OrganizationGuard implements CanActivate {
-  private readonly routes: RouteAuthCache;
-
-  constructor(
-    @Inject(Reflector) reflector: Reflector,
-    @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
-  ) {
-    this.routes = new RouteAuthCache(reflector);
+export class OrganizationGuard extends RuleGuard<OrganizationSource, OrganizationRequest> {
+  protected readRule(context: ExecutionContext): OrganizationSource | undefined {
+    return this.routeOf(context).organization;
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const { organization: source } = this.routes.get(context.getHandler(), context.getClass());
-    if (!source) return true;
-    const request = context.switchToHttp().getRequest<OrganizationRequest>();
-    const user = request.user;
-    if (!user) throw new AuthError(AuthErrorCode.MissingToken);
+  /** Leaves the matched organization on the request for `@CurrentOrganization()`. */
+  protected check(
+    user: AuthPrincipal,
+    source: OrganizationSource,
+    request: OrganizationRequest,
+  ): RuleVerdict {
     const alias = namedOrganization(request, source);
     if (alias === undefined) {
-      throw new AuthError(AuthErrorCode.OrganizationMissing, { organizationSource: source });
+      return new AuthError(AuthErrorCode.OrganizationMissing, { organizationSource: source });
     }
     const organization = user.organizations.find((member) => member.alias === alias);
-    if (!organization) throw new AuthError(AuthErrorCode.NotOrganizationMember);
+    if (!organization) return new AuthError(AuthErrorCode.NotOrganizationMember);
     request.organization = organization;
-    if (this.audit) this.audit.accepted('authorization', request);
-    else publishAccepted('authorization');
-    return true;
+    return undefined;
   }
 }
 

@@ -1,17 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Optional,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Inject, Injectable, Optional, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { AuditTrail, type CheckedRules } from '../audit/audit-trail.js';
 import { PolicyDecisionClient } from '../authorization/policy-decision.client.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { AuthenticatedRequest } from '../principal.js';
-import { publishAccepted } from '../telemetry/auth-channels.js';
+import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
+import { RuleGuard, type RuleVerdict } from './rule.guard.js';
 
 /**
  * Enforces `@Permission`: asks Keycloak (through the caching PolicyDecisionClient) for each
@@ -20,34 +13,42 @@ import { publishAccepted } from '../telemetry/auth-channels.js';
  * Keycloak unreachable 503. Never grants on doubt, and never without a verified token.
  */
 @Injectable()
-export class PermissionGuard implements CanActivate {
-  private readonly routes: RouteAuthCache;
-
+export class PermissionGuard extends RuleGuard<readonly string[]> {
   constructor(
     @Inject(Reflector) reflector: Reflector,
     @Inject(PolicyDecisionClient) private readonly decisions: PolicyDecisionClient,
-    @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
+    @Optional() @Inject(AuditTrail) audit?: AuditTrail,
   ) {
-    this.routes = new RouteAuthCache(reflector);
+    super(reflector, audit);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { permissions } = this.routes.get(context.getHandler(), context.getClass());
-    if (!permissions || permissions.length === 0) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const { user, accessToken } = request;
-    if (!user || !accessToken) throw new AuthError(AuthErrorCode.MissingToken);
+  /** Always a promise, refusals included: the decision is Keycloak's. */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    return super.canActivate(context);
+  }
+
+  protected readRule(context: ExecutionContext): readonly string[] | undefined {
+    const { permissions } = this.routeOf(context);
+    return permissions?.length ? permissions : undefined;
+  }
+
+  protected async check(
+    user: AuthPrincipal,
+    permissions: readonly string[],
+    { accessToken }: AuthenticatedRequest,
+  ): Promise<RuleVerdict> {
+    if (!accessToken) return new AuthError(AuthErrorCode.MissingToken);
     const decisions = await Promise.all(
       permissions.map((permission) =>
         this.decisions.decide(accessToken, permission, user.exp, user.realm),
       ),
     );
     const denied = permissions.filter((_, i) => decisions[i] !== 'granted');
-    if (denied.length > 0) {
-      throw new AuthError(AuthErrorCode.PermissionDenied, { permissions: denied });
-    }
-    if (this.audit) this.audit.accepted('authorization', request, { permissions });
-    else publishAccepted('authorization');
-    return true;
+    if (denied.length === 0) return undefined;
+    return new AuthError(AuthErrorCode.PermissionDenied, { permissions: denied });
+  }
+
+  protected override checked(permissions: readonly string[]): CheckedRules {
+    return { permissions };
   }
 }

@@ -1,16 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Optional,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { AuthenticatedRequest } from '../principal.js';
-import { publishAccepted } from '../telemetry/auth-channels.js';
+import type { AuthPrincipal } from '../principal.js';
+import { RuleGuard, type RuleVerdict } from './rule.guard.js';
 
 /**
  * Enforces `@Realms`: the token's realm (`principal.realm`, fixed by its verified issuer) must
@@ -18,27 +9,13 @@ import { publishAccepted } from '../telemetry/auth-channels.js';
  * without a principal it refuses (fail closed).
  */
 @Injectable()
-export class RealmsGuard implements CanActivate {
-  private readonly routes: RouteAuthCache;
-
-  constructor(
-    @Inject(Reflector) reflector: Reflector,
-    @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
-  ) {
-    this.routes = new RouteAuthCache(reflector);
+export class RealmsGuard extends RuleGuard<readonly string[]> {
+  protected readRule(context: ExecutionContext): readonly string[] | undefined {
+    return this.routeOf(context).realms;
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const { realms } = this.routes.get(context.getHandler(), context.getClass());
-    if (!realms) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const user = request.user;
-    if (!user) throw new AuthError(AuthErrorCode.MissingToken);
-    if (!realms.includes(user.realm)) {
-      throw new AuthError(AuthErrorCode.RealmNotAllowed, { allowedRealms: realms });
-    }
-    if (this.audit) this.audit.accepted('authorization', request);
-    else publishAccepted('authorization');
-    return true;
+  protected check(user: AuthPrincipal, realms: readonly string[]): RuleVerdict {
+    if (realms.includes(user.realm)) return undefined;
+    return new AuthError(AuthErrorCode.RealmNotAllowed, { allowedRealms: realms });
   }
 }

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { OwnerOrRole } from '../decorators/owner-or-role.decorator.js';
 import { Public } from '../decorators/public.decorator.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { toHttpResponse } from '../errors/auth-error.mapping.js';
+import { toHttpResponse } from '../filters/auth-error.mapping.js';
 import type { OwnedResourceRequest } from '../ownership/resource-owner-lookup.js';
 import { createHttpContext } from '../testing/execution-context.js';
 import { testPrincipal } from '../testing/test-principal.js';

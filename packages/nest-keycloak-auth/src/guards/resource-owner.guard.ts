@@ -1,49 +1,48 @@
-import {
-  Inject,
-  Injectable,
-  Optional,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Inject, Injectable, Optional, type ExecutionContext } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { AuditTrail, type CheckedRules } from '../audit/audit-trail.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { publishAccepted } from '../telemetry/auth-channels.js';
-import { RouteAuthCache } from '../metadata/route-auth.js';
+import type { OwnerRule } from '../metadata/route-rules.js';
 import type { OwnedResourceRequest } from '../ownership/resource-owner-lookup.js';
+import type { AuthPrincipal } from '../principal.js';
+import { RuleGuard, type RuleVerdict } from './rule.guard.js';
 
 /**
- * Enforces `@OwnerOrRole`: runs after JwtAuthGuard and RolesGuard (global guards run first),
- * so the principal is there and the route's roles already hold. A holder of one of the rule's
- * roles passes without a lookup; anyone else must be the resource's owner.
+ * Enforces `@OwnerOrRole`. It runs after the global guards, so the principal is there and the
+ * route's `@Roles`/`@AnyRole` already hold. A holder of one of the rule's roles passes without
+ * a lookup; anyone else must be the resource's owner.
  */
 @Injectable()
-export class ResourceOwnerGuard implements CanActivate {
-  private readonly routes: RouteAuthCache;
-
+export class ResourceOwnerGuard extends RuleGuard<OwnerRule, OwnedResourceRequest> {
   constructor(
     @Inject(Reflector) reflector: Reflector,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
-    @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
+    @Optional() @Inject(AuditTrail) audit?: AuditTrail,
   ) {
-    this.routes = new RouteAuthCache(reflector);
+    super(reflector, audit);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { owner: rule } = this.routes.get(context.getHandler(), context.getClass());
-    if (!rule) return true;
-    const request = context.switchToHttp().getRequest<OwnedResourceRequest>();
-    const user = request.user;
-    if (!user) throw new AuthError(AuthErrorCode.MissingToken);
-    if (rule.roles.some((role) => user.roles.has(role))) return this.accept(request, rule.roles);
+  /** Always a promise, refusals included: the lookup may be asynchronous. */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    return super.canActivate(context);
+  }
+
+  protected readRule(context: ExecutionContext): OwnerRule | undefined {
+    return this.routeOf(context).owner;
+  }
+
+  protected async check(
+    user: AuthPrincipal,
+    rule: OwnerRule,
+    request: OwnedResourceRequest,
+  ): Promise<RuleVerdict> {
+    if (rule.roles.some((role) => user.roles.has(role))) return undefined;
     const lookup = this.moduleRef.get(rule.lookup, { strict: false });
-    if ((await lookup.ownerOf(request)) === user.sub) return this.accept(request, rule.roles);
-    throw new AuthError(AuthErrorCode.NotOwner, { ownerBypassRoles: rule.roles });
+    if ((await lookup.ownerOf(request)) === user.sub) return undefined;
+    return new AuthError(AuthErrorCode.NotOwner, { ownerBypassRoles: rule.roles });
   }
 
-  private accept(request: OwnedResourceRequest, bypassRoles: readonly string[]): true {
-    if (this.audit) this.audit.accepted('authorization', request, { rolesAnyOf: bypassRoles });
-    else publishAccepted('authorization');
-    return true;
+  protected override checked(rule: OwnerRule): CheckedRules {
+    return { rolesAnyOf: rule.roles };
   }
 }

@@ -64,7 +64,7 @@ describe('RolesGuard', () => {
     controller: new () => object,
     handler: () => void,
     principal?: AuthPrincipal,
-  ): boolean {
+  ): boolean | Promise<boolean> {
     const request: AuthenticatedRequest = { user: principal };
     return guard.canActivate(createHttpContext({ controller, handler, request }));
   }

@@ -1,16 +1,14 @@
-import {
-  Inject,
-  Injectable,
-  Optional,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import type { CheckedRules } from '../audit/audit-trail.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { publishAccepted } from '../telemetry/auth-channels.js';
-import { RouteAuthCache } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
+import { RuleGuard, type RuleVerdict } from './rule.guard.js';
+
+/** The roles a route demands: `@Roles` (all of them) and `@AnyRole` (one of them). */
+export interface RoleRule {
+  readonly all?: readonly string[];
+  readonly any?: readonly string[];
+}
 
 /**
  * Enforces `@Roles` (all of) and `@AnyRole` (any of). Handler metadata replaces the
@@ -18,53 +16,41 @@ import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
  * metadata but no authenticated user is refused.
  */
 @Injectable()
-export class RolesGuard implements CanActivate {
-  private readonly routes: RouteAuthCache;
-
-  /**
-   * @param audit records the accepted decision (with `auditAccepted`, one line per request:
-   *   this guard runs last of the global pair); without it acceptances go unrecorded.
-   */
-  constructor(
-    @Inject(Reflector) reflector: Reflector,
-    @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
-  ) {
-    this.routes = new RouteAuthCache(reflector);
+export class RolesGuard extends RuleGuard<RoleRule> {
+  protected readRule(context: ExecutionContext): RoleRule | undefined {
+    const { allRoles, anyRoles } = this.routeOf(context);
+    return allRoles || anyRoles ? { all: allRoles, any: anyRoles } : undefined;
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const route = this.routes.get(context.getHandler(), context.getClass());
-    if (route.isPublic) return true;
-    const { allRoles, anyRoles } = route;
+  /**
+   * A protected route without roles: authentication alone decided, and JwtAuthGuard counted
+   * it. With `auditAccepted`, this global guard writes its audit line (one per request).
+   */
+  protected override withoutRule(context: ExecutionContext): boolean {
+    if (this.routeOf(context).isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!allRoles && !anyRoles) {
-      // Authentication alone decided: JwtAuthGuard counted it; one audit line when asked for.
-      if (request.user) this.audit?.logAccepted('authentication', request);
-      return true;
-    }
-
-    const user = request.user;
-    if (!user) throw new AuthError(AuthErrorCode.MissingToken);
-    const held = this.rolesOf(user);
-    if (allRoles) requireAll(held, allRoles);
-    if (anyRoles && !anyRoles.some((role) => held.has(role))) {
-      throw new AuthError(AuthErrorCode.InsufficientRoles, { requiredAnyRoles: anyRoles });
-    }
-    const checked = { rolesRequired: allRoles, rolesAnyOf: anyRoles };
-    if (this.audit) this.audit.accepted('authorization', request, checked);
-    else publishAccepted('authorization');
+    if (request.user) this.audit?.logAccepted('authentication', request);
     return true;
+  }
+
+  protected check(user: AuthPrincipal, { all, any }: RoleRule): RuleVerdict {
+    const held = this.rolesOf(user);
+    const missingRoles = all?.filter((role) => !held.has(role)) ?? [];
+    if (missingRoles.length > 0) {
+      return new AuthError(AuthErrorCode.InsufficientRoles, { missingRoles, requiredRoles: all });
+    }
+    if (any && !any.some((role) => held.has(role))) {
+      return new AuthError(AuthErrorCode.InsufficientRoles, { requiredAnyRoles: any });
+    }
+    return undefined;
+  }
+
+  protected override checked({ all, any }: RoleRule): CheckedRules {
+    return { rolesRequired: all, rolesAnyOf: any };
   }
 
   /** Extension point: the roles a principal holds. */
   protected rolesOf(user: AuthPrincipal): ReadonlySet<string> {
     return user.roles;
-  }
-}
-
-function requireAll(held: ReadonlySet<string>, required: readonly string[]): void {
-  const missingRoles = required.filter((role) => !held.has(role));
-  if (missingRoles.length > 0) {
-    throw new AuthError(AuthErrorCode.InsufficientRoles, { missingRoles, requiredRoles: required });
   }
 }

@@ -39,7 +39,11 @@ describe('ScopesGuard', () => {
     guard = moduleRef.get(ScopesGuard);
   });
 
-  function check(controller: new () => object, handler: () => void, scope?: string): boolean {
+  function check(
+    controller: new () => object,
+    handler: () => void,
+    scope?: string,
+  ): boolean | Promise<boolean> {
     const request: AuthenticatedRequest = {
       user: scope === undefined ? undefined : holding(scope),
     };

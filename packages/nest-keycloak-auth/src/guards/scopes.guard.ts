@@ -1,16 +1,14 @@
-import {
-  Inject,
-  Injectable,
-  Optional,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import type { CheckedRules } from '../audit/audit-trail.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { AuthenticatedRequest } from '../principal.js';
-import { publishAccepted } from '../telemetry/auth-channels.js';
+import type { AuthPrincipal } from '../principal.js';
+import { RuleGuard, type RuleVerdict } from './rule.guard.js';
+
+/** The scopes a route demands: `@Scopes` (all of them) and `@AnyScope` (one of them). */
+export interface ScopeRule {
+  readonly all?: readonly string[];
+  readonly any?: readonly string[];
+}
 
 /**
  * Enforces `@Scopes` (all of) and `@AnyScope` (any of) against the token's `scope` claim.
@@ -18,36 +16,24 @@ import { publishAccepted } from '../telemetry/auth-channels.js';
  * authenticated user is refused. A miss is a 403 `insufficient_scope` naming the scopes.
  */
 @Injectable()
-export class ScopesGuard implements CanActivate {
-  private readonly routes: RouteAuthCache;
-
-  constructor(
-    @Inject(Reflector) reflector: Reflector,
-    @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
-  ) {
-    this.routes = new RouteAuthCache(reflector);
+export class ScopesGuard extends RuleGuard<ScopeRule> {
+  protected readRule(context: ExecutionContext): ScopeRule | undefined {
+    const { allScopes, anyScopes } = this.routeOf(context);
+    return allScopes || anyScopes ? { all: allScopes, any: anyScopes } : undefined;
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const { allScopes, anyScopes } = this.routes.get(context.getHandler(), context.getClass());
-    if (!allScopes && !anyScopes) return true;
-
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const user = request.user;
-    if (!user) throw new AuthError(AuthErrorCode.MissingToken);
+  protected check(user: AuthPrincipal, { all, any }: ScopeRule): RuleVerdict {
     const held = user.scopes;
-    if (allScopes && !allScopes.every((scope) => held.includes(scope))) {
-      throw new AuthError(AuthErrorCode.InsufficientScope, { requiredScopes: allScopes });
+    if (all && !all.every((scope) => held.includes(scope))) {
+      return new AuthError(AuthErrorCode.InsufficientScope, { requiredScopes: all });
     }
-    if (anyScopes && !anyScopes.some((scope) => held.includes(scope))) {
-      throw new AuthError(AuthErrorCode.InsufficientScope, { requiredAnyScopes: anyScopes });
+    if (any && !any.some((scope) => held.includes(scope))) {
+      return new AuthError(AuthErrorCode.InsufficientScope, { requiredAnyScopes: any });
     }
-    if (this.audit)
-      this.audit.accepted('authorization', request, {
-        scopesRequired: allScopes,
-        scopesAnyOf: anyScopes,
-      });
-    else publishAccepted('authorization');
-    return true;
+    return undefined;
+  }
+
+  protected override checked({ all, any }: ScopeRule): CheckedRules {
+    return { scopesRequired: all, scopesAnyOf: any };
   }
 }

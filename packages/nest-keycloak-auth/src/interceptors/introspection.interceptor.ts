@@ -35,7 +35,7 @@ export class IntrospectionInterceptor implements NestInterceptor {
     @Inject(IntrospectionClient) private readonly introspection: IntrospectionClient,
     @Optional() @Inject(AuditTrail) private readonly audit?: AuditTrail,
   ) {
-    this.routes = new RouteAuthCache(reflector);
+    this.routes = RouteAuthCache.for(reflector);
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

@@ -2,7 +2,8 @@ import { jest } from '@jest/globals';
 import { SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AnyRole } from '../decorators/any-role.decorator.js';
-import { IS_PUBLIC_KEY, Public } from '../decorators/public.decorator.js';
+import { Public } from '../decorators/public.decorator.js';
+import { IS_PUBLIC_KEY } from './metadata-keys.js';
 import { RequireActiveToken } from '../decorators/require-active-token.decorator.js';
 import { Realms } from '../decorators/realms.decorator.js';
 import { Roles } from '../decorators/roles.decorator.js';
@@ -130,6 +131,12 @@ describe('readRouteAuth: the one precedence rule', () => {
     const calls = get.mock.calls.length;
     expect(cache.get(Plain.prototype.all, Plain)).toBe(first);
     expect(get.mock.calls.length).toBe(calls);
+  });
+
+  it('shares one cache per Reflector, so every guard resolves a route once', () => {
+    const reflector = new Reflector();
+    expect(RouteAuthCache.for(reflector)).toBe(RouteAuthCache.for(reflector));
+    expect(RouteAuthCache.for(reflector)).not.toBe(RouteAuthCache.for(new Reflector()));
   });
 
   it('keeps one inherited handler apart per controller class', () => {

@@ -1,17 +1,17 @@
 import type { Reflector } from '@nestjs/core';
-import { ROLES_ANY_KEY } from '../decorators/any-role.decorator.js';
-import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
-import { REQUIRE_ACTIVE_TOKEN_KEY } from '../decorators/require-active-token.decorator.js';
-import { ROLES_ALL_KEY } from '../decorators/roles.decorator.js';
-import { PERMISSIONS_KEY } from '../decorators/permission.decorator.js';
-import { SCOPES_ANY_KEY } from '../decorators/any-scope.decorator.js';
-import { SCOPES_ALL_KEY } from '../decorators/scopes.decorator.js';
-import { OWNER_RULE_KEY, type OwnerRule } from '../decorators/owner-or-role.decorator.js';
-import { REALMS_KEY } from '../decorators/realms.decorator.js';
 import {
+  IS_PUBLIC_KEY,
   ORGANIZATION_RULE_KEY,
-  type OrganizationSource,
-} from '../decorators/require-organization.decorator.js';
+  OWNER_RULE_KEY,
+  PERMISSIONS_KEY,
+  REALMS_KEY,
+  REQUIRE_ACTIVE_TOKEN_KEY,
+  ROLES_ALL_KEY,
+  ROLES_ANY_KEY,
+  SCOPES_ALL_KEY,
+  SCOPES_ANY_KEY,
+} from './metadata-keys.js';
+import type { OrganizationSource, OwnerRule } from './route-rules.js';
 
 /** A handler or a controller class, as the Reflector takes it. */
 export type MetadataTarget = Parameters<Reflector['get']>[1];
@@ -41,7 +41,7 @@ export interface RouteAuth {
 }
 
 /**
- * The one precedence rule, read by both guards, the interceptor and the OpenAPI marking:
+ * The one precedence rule, read by every guard, the interceptor and the OpenAPI marking:
  * - roles: the handler's `@Roles`/`@AnyRole` (as a pair) replace the controller's;
  * - scopes: the handler's `@Scopes`/`@AnyScope` (as a pair) replace the controller's;
  * - introspection: the handler's `@RequireActiveToken` value, else the controller's;
@@ -96,6 +96,9 @@ export function readRouteAuth(
 
 const PUBLIC: RouteAuth = Object.freeze({ isPublic: true, introspected: false });
 
+/** One cache per Reflector (an app has one), shared by every guard and the interceptor. */
+const shared = new WeakMap<Reflector, RouteAuthCache>();
+
 /**
  * {@link readRouteAuth} remembered per handler and controller: metadata is fixed once the app
  * is built, so each route is resolved once instead of on every request.
@@ -104,6 +107,13 @@ export class RouteAuthCache {
   private readonly routes = new WeakMap<MetadataTarget, WeakMap<MetadataTarget, RouteAuth>>();
 
   constructor(private readonly reflector: Reflector) {}
+
+  /** The cache of `reflector`, made on first use: the guards and the interceptor share it. */
+  static for(reflector: Reflector): RouteAuthCache {
+    let cache = shared.get(reflector);
+    if (!cache) shared.set(reflector, (cache = new RouteAuthCache(reflector)));
+    return cache;
+  }
 
   get(handler: MetadataTarget, controller: MetadataTarget): RouteAuth {
     let byClass = this.routes.get(handler);

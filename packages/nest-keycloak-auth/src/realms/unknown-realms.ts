@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ModulesContainer, Reflector } from '@nestjs/core';
-import { REALMS_KEY } from '../decorators/realms.decorator.js';
+import { REALMS_KEY } from '../metadata/metadata-keys.js';
 
 /** A route or controller whose `@Realms` names realms the allow-list lacks. */
 export interface UnknownRealmUse {

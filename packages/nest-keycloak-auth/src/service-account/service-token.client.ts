@@ -9,7 +9,7 @@ import {
 import { firstValueFrom } from 'rxjs';
 import { timeKeycloakRequest } from '../telemetry/auth-channels.js';
 import { AuthSettings } from '../auth-settings.js';
-import { CREDENTIALS_REFUSED } from '../errors/auth-error.mapping.js';
+import { CREDENTIALS_REFUSED } from '../filters/auth-error.mapping.js';
 import { credentialsRefusedLog, failureCause, isCredentialsRefusal } from '../http-failure.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 

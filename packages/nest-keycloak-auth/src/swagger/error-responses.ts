@@ -32,7 +32,7 @@ export const WWW_AUTHENTICATE: HeaderObject = {
   schema: { type: 'string', example: 'Bearer realm="demo", error="invalid_token"' },
 };
 
-/** `Retry-After` in seconds, sent with the 503 of unavailable signing keys. */
+/** `Retry-After` in seconds, sent with every 429 and 503 the auth layer answers. */
 export const RETRY_AFTER: HeaderObject = {
   description: 'Seconds to wait before retrying.',
   schema: { type: 'integer', minimum: 1, example: 30 },

@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import type { AuthModuleOptions } from '../auth-options.interface.js';
+import type { AuthModuleOptions } from '../auth-options.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
 import type { TokenVerifier } from '../token/token-verifier.service.js';

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { AuthError, AuthErrorCode } from './auth-error.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { toHttpResponse, wwwAuthenticate, type AuthHttpResponse } from './auth-error.mapping.js';
 
 const INVALID = 'invalid_token';

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { AuthError, AuthErrorCode } from './auth-error.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 
 /** How one {@link AuthError} answers over HTTP. */
 export interface AuthHttpResponse {

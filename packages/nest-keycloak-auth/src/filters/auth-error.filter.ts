@@ -5,7 +5,7 @@ import type { AuditedRequest } from '../audit/audit-entry.js';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthSettings } from '../auth-settings.js';
 import { AuthFailureLimiter } from '../throttling/auth-failure-limiter.js';
-import { AuthError, AuthErrorCode } from './auth-error.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import {
   hasChallenge,
   isUnauthorized,

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { createHttpContext } from '../testing/execution-context.js';
 import { AuthSettings } from '../auth-settings.js';
-import { AuthError, AuthErrorCode } from './auth-error.js';
+import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { AuthErrorFilter } from './auth-error.filter.js';
 
 const settings = new AuthSettings({ serverUrl: 'http://kc.test', realm: 'demo', clientId: 'api' });
