@@ -155,8 +155,13 @@ describe.each(ADAPTERS)('%s: CORS and OpenAPI (Keycloak stand-in)', (adapter) =>
         authorizationUrl: `${oidc}/auth`,
         tokenUrl: `${oidc}/token`,
         refreshUrl: `${oidc}/token`,
-        // openid for the sign-in, profile because GET /me requires it (@Scopes('profile')).
-        scopes: { openid: expect.any(String) as string, profile: expect.any(String) as string },
+        // openid for the sign-in, profile because GET /me requires it (@Scopes('profile')),
+        // organization:* (offered, not required) so GET /orgs/:org finds the memberships.
+        scopes: {
+          openid: expect.any(String) as string,
+          profile: expect.any(String) as string,
+          'organization:*': expect.stringMatching(/^Keycloak Organizations/) as string,
+        },
       });
     });
 

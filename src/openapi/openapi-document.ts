@@ -26,8 +26,9 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     // Relative, as the spec's default is: the API wherever the document was fetched from, so
     // the contract is the same in every environment (and behind any host name).
     .addServer('/', 'This API, on the host that served the document')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    // The sign-in first: Swagger UI's Authorize dialog lists the schemes in this order.
     .addOAuth2(oauth2Scheme(discovery.endpoints), OAUTH2_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
   const document = SwaggerModule.createDocument(app, options, { extraModels: [ApiError] });
   return documentAuth(app, document, {

@@ -35,7 +35,11 @@ class DocsController {
   me() {}
 
   @Roles('admin', 'audit')
-  @ApiResponse({ status: 403, description: 'Not yours' })
+  @ApiResponse({
+    status: 403,
+    description: 'Not yours',
+    example: { statusCode: 403, message: 'Not yours' },
+  })
   @ApiResponse({ status: 503, description: 'Database down' })
   @Get('admin')
   admin() {}
@@ -83,9 +87,46 @@ describe('documentAuth', () => {
     expect(doc.components?.schemas?.ApiError).toEqual(AUTH_ERROR_BODY);
     for (const status of [400, 401, 503]) {
       expect(response('me', status).content).toEqual({
-        'application/json': { schema: { $ref: '#/components/schemas/ApiError' } },
+        'application/json': {
+          schema: { $ref: '#/components/schemas/ApiError' },
+          example: expect.objectContaining({ statusCode: status }) as unknown,
+        },
       });
     }
+  });
+
+  it.each([
+    ['me', 400, 'Bearer token sent more than once', 'Bad Request'],
+    ['me', 401, 'Missing bearer token', 'Unauthorized'],
+    ['me', 429, 'Too many failed authentications', 'Too Many Requests'],
+    ['me', 503, 'Token verification unavailable', 'Service Unavailable'],
+    ['live', 403, 'Insufficient permissions', 'Forbidden'],
+    ['live', 502, 'Failed to reach Keycloak introspection endpoint', 'Bad Gateway'],
+    ['owned', 403, 'Only the owner or a holder of admin may do this', 'Forbidden'],
+  ])(
+    '%s %i: its example is the body the API writes for that status and route',
+    (path, status, message, error) => {
+      expect(response(path, status).content?.['application/json'].example).toEqual({
+        statusCode: status,
+        message,
+        error,
+      });
+    },
+  );
+
+  it("keeps an app's own example for a status beside the auth layer's", () => {
+    const examples = response('admin', 403).content?.['application/json'].examples;
+    expect(examples).toEqual({
+      route: { summary: 'Not yours', value: { statusCode: 403, message: 'Not yours' } },
+      auth: {
+        summary: 'Missing required roles: admin, audit',
+        value: {
+          statusCode: 403,
+          message: 'Missing required roles: admin, audit',
+          error: 'Forbidden',
+        },
+      },
+    });
   });
 
   it('declares WWW-Authenticate on 401/403 and Retry-After on 503, required', () => {
@@ -120,7 +161,7 @@ describe('documentAuth', () => {
   });
 
   it("keeps the app's own answer for a status, adding its reason and optional headers", () => {
-    expect(response('admin', 403)).toEqual({
+    expect(response('admin', 403)).toMatchObject({
       description: 'Not yours. Or: Requires every role of: admin, audit',
       headers: { 'WWW-Authenticate': expect.objectContaining({ required: false }) as unknown },
     });
@@ -137,7 +178,7 @@ describe('documentAuth', () => {
     built.components = { schemas: { Problem: mine } };
     documentAuth(app, built, { errorSchema: 'Problem' });
     expect(built.components.schemas?.Problem).toBe(mine);
-    expect((built.paths['/me'].get?.responses[401] as ResponseObject).content).toEqual({
+    expect((built.paths['/me'].get?.responses[401] as ResponseObject).content).toMatchObject({
       'application/json': { schema: { $ref: '#/components/schemas/Problem' } },
     });
     expect(built.paths['/me'].get?.security).toEqual([{ bearer: [] }]);

@@ -8,13 +8,17 @@ import type {
   ScopesObject,
   SecuritySchemeObject,
 } from '@nestjs/swagger';
+import { AuthError, AuthErrorCode, type AuthErrorDetails } from '../errors/auth-error.js';
+import { toHttpResponse } from '../filters/auth-error.mapping.js';
 import { readRouteAuth, type RouteAuth } from '../metadata/route-auth.js';
 import {
   addErrorResponse,
   DEFAULT_ERROR_SCHEMA,
   ensureErrorSchema,
+  errorExample,
   RETRY_AFTER,
   WWW_AUTHENTICATE,
+  type ErrorBodyExample,
 } from './error-responses.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -61,6 +65,7 @@ export function documentAuth(
       body ??= ensureErrorSchema(document, errorSchema);
       describeProtected(operation, auth, securitySchemes, body);
       requireScopes(document, operation, auth, securitySchemes);
+      if (auth.organization) offerOrganizationScope(document, securitySchemes);
     }
   }
   return document;
@@ -82,30 +87,71 @@ function describeProtected(
   const challenge = { 'WWW-Authenticate': WWW_AUTHENTICATE };
   // Optional on 400: a malformed URL or body is a 400 too, from the app, without a challenge.
   const maybeChallenge = { 'WWW-Authenticate': { ...WWW_AUTHENTICATE, required: false } };
-  addErrorResponse(op, 400, 'Bad request, e.g. a bearer token sent twice', body, maybeChallenge);
-  addErrorResponse(op, 401, 'Missing, invalid, expired or revoked bearer token', body, challenge);
+  const retry = { 'Retry-After': RETRY_AFTER };
+  const answer = (status: number, description: string, headers = {}, code?: AuthErrorCode) =>
+    addErrorResponse(op, status, description, body, headers, code && example(code));
+  answer(
+    400,
+    'Bad request, e.g. a bearer token sent twice',
+    maybeChallenge,
+    AuthErrorCode.InvalidRequest,
+  );
+  answer(
+    401,
+    'Missing, invalid, expired or revoked bearer token',
+    challenge,
+    AuthErrorCode.MissingToken,
+  );
   const refusal = forbiddenWhen(auth);
-  if (refusal) addErrorResponse(op, 403, refusal, body, challenge);
-  addErrorResponse(op, 429, 'Too many failed authentications from this client address', body, {
-    'Retry-After': RETRY_AFTER,
-  });
-  if (auth.introspected) {
-    addErrorResponse(op, 502, 'Keycloak introspection endpoint unreachable or refusing', body);
+  if (refusal) {
+    addErrorResponse(op, 403, refusal, body, challenge, forbiddenExample(auth));
   }
-  addErrorResponse(
-    op,
+  answer(
+    429,
+    'Too many failed authentications from this client address',
+    retry,
+    AuthErrorCode.TooManyFailures,
+  );
+  if (auth.introspected) {
+    answer(
+      502,
+      'Keycloak introspection endpoint unreachable or refusing',
+      {},
+      AuthErrorCode.IntrospectionUnavailable,
+    );
+  }
+  answer(
     503,
     'Token verification unavailable: signing keys cannot be fetched',
-    body,
-    {
-      'Retry-After': RETRY_AFTER,
-    },
+    retry,
+    AuthErrorCode.KeysUnavailable,
   );
   if (auth.permissions) {
-    addErrorResponse(op, 503, 'Keycloak authorization decision unavailable', body, {
-      'Retry-After': RETRY_AFTER,
-    });
+    answer(503, 'Keycloak authorization decision unavailable', retry);
   }
+}
+
+/** The body the one failure-to-HTTP mapping writes for this failure: docs cannot drift from it. */
+function example(code: AuthErrorCode, details: AuthErrorDetails = {}): ErrorBodyExample {
+  const { status, message } = toHttpResponse(new AuthError(code, details));
+  return errorExample(status, message);
+}
+
+/** A 403 this route really answers: its first rule's refusal, as the mapping words it. */
+function forbiddenExample(auth: RouteAuth): ErrorBodyExample {
+  if (auth.allScopes)
+    return example(AuthErrorCode.InsufficientScope, { requiredScopes: auth.allScopes });
+  if (auth.anyScopes)
+    return example(AuthErrorCode.InsufficientScope, { requiredAnyScopes: auth.anyScopes });
+  if (auth.allRoles)
+    return example(AuthErrorCode.InsufficientRoles, { missingRoles: auth.allRoles });
+  if (auth.anyRoles)
+    return example(AuthErrorCode.InsufficientRoles, { requiredAnyRoles: auth.anyRoles });
+  if (auth.permissions)
+    return example(AuthErrorCode.PermissionDenied, { permissions: auth.permissions });
+  if (auth.organization) return example(AuthErrorCode.NotOrganizationMember);
+  if (auth.realms) return example(AuthErrorCode.RealmNotAllowed);
+  return example(AuthErrorCode.NotOwner, { ownerBypassRoles: auth.owner?.roles ?? [] });
 }
 
 /**
@@ -133,11 +179,36 @@ function requireScopes(
   });
 }
 
+/**
+ * Keycloak puts the `organization` claim @RequireOrganization reads only in tokens asked for
+ * with the `organization` scope (`organization:*`: every membership). Offered at sign-in, not
+ * required: the route checks membership, not the scope.
+ */
+function offerOrganizationScope(document: OpenAPIObject, schemes: readonly string[]): void {
+  const components = document.components?.securitySchemes ?? {};
+  for (const name of schemes) {
+    const scheme = components[name];
+    if (scheme && 'type' in scheme && scheme.type === 'oauth2') {
+      declareScopes(scheme, [ORGANIZATION_SCOPE], ORGANIZATION_SCOPE_TEXT);
+    }
+  }
+}
+
+const ORGANIZATION_SCOPE_TEXT =
+  'Keycloak Organizations: your memberships in the token (routes naming an organization)';
+
+/** The Keycloak scope that lists every organization the user belongs to in the token. */
+const ORGANIZATION_SCOPE = 'organization:*';
+
 /** Adds `scopes` to every flow of an OAuth2 scheme that does not list them yet. */
-function declareScopes(scheme: SecuritySchemeObject, scopes: readonly string[]): void {
+function declareScopes(
+  scheme: SecuritySchemeObject,
+  scopes: readonly string[],
+  description = 'Required by some operations',
+): void {
   for (const flow of Object.values(scheme.flows ?? {}) as Array<{ scopes?: ScopesObject }>) {
     flow.scopes ??= {};
-    for (const scope of scopes) flow.scopes[scope] ??= 'Required by some operations';
+    for (const scope of scopes) flow.scopes[scope] ??= description;
   }
 }
 

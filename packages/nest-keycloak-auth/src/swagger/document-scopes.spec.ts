@@ -88,9 +88,17 @@ describe('documentAuth: OAuth scopes and organizations', () => {
     );
   });
 
+  it('offers organization:* at sign-in for a route naming an organization, without requiring it', () => {
+    expect(flow(doc).scopes['organization:*']).toMatch(/^Keycloak Organizations/);
+    expect(doc.paths['/{org}/items'].get!.security).toEqual([
+      { bearer: [] },
+      { oauth2: ['items'] },
+    ]);
+  });
+
   it('declares every required scope in the sign-in flow, and keeps them when the endpoints change', () => {
     expect(Object.keys(flow(doc).scopes).sort()).toEqual(
-      ['admin', 'audit', 'items', 'openid', 'read', 'write'].sort(),
+      ['admin', 'audit', 'items', 'openid', 'organization:*', 'read', 'write'].sort(),
     );
     const moved = withOAuth2Endpoints(doc, deriveEndpoints('https://sso.example.com/realms/demo'));
     expect(flow(moved).tokenUrl).toBe(

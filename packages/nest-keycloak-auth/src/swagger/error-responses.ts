@@ -1,4 +1,6 @@
+import { STATUS_CODES } from 'node:http';
 import type {
+  ExampleObject,
   HeaderObject,
   OpenAPIObject,
   OperationObject,
@@ -38,6 +40,18 @@ export const RETRY_AFTER: HeaderObject = {
   schema: { type: 'integer', minimum: 1, example: 30 },
 };
 
+/** An error body as the API writes it: `{statusCode, message, error}`. */
+export interface ErrorBodyExample {
+  statusCode: number;
+  message: string | string[];
+  error: string;
+}
+
+/** The body an answer of `status` with `message` has, for a response's example. */
+export function errorExample(status: number, message: string | string[]): ErrorBodyExample {
+  return { statusCode: status, message, error: STATUS_CODES[status] ?? 'Error' };
+}
+
 /** The error schema under `name`, defined unless the document already has one. */
 export function ensureErrorSchema(document: OpenAPIObject, name: string): ReferenceObject {
   document.components ??= {};
@@ -58,6 +72,7 @@ export function addErrorResponse(
   description: string,
   body: ReferenceObject,
   headers: Record<string, HeaderObject> = {},
+  example?: ErrorBodyExample,
 ): void {
   const existing: ResponseObject | ReferenceObject | undefined = op.responses[status];
   if (existing === undefined) {
@@ -65,7 +80,7 @@ export function addErrorResponse(
     op.responses[status] = {
       description,
       ...(Object.keys(required).length > 0 && { headers: required }),
-      content: { 'application/json': { schema: body } },
+      content: { 'application/json': { schema: body, ...(example && { example }) } },
     };
     return;
   }
@@ -78,6 +93,31 @@ export function addErrorResponse(
   for (const [name, header] of Object.entries(headers)) {
     existing.headers[name] ??= { ...header, required: false };
   }
+  if (example) addExample(existing, example);
+}
+
+/**
+ * Gives a response the app declared a second example, this answer's, beside its own: Swagger
+ * UI then offers both. A response without an example of its own gets this one as its example.
+ */
+function addExample(response: ResponseObject, example: ErrorBodyExample): void {
+  const media = response.content?.['application/json'];
+  if (!media) return;
+  if (media.example === undefined && media.examples === undefined) {
+    media.example = example;
+    return;
+  }
+  const examples: Record<string, ExampleObject> = (media.examples ?? {}) as Record<
+    string,
+    ExampleObject
+  >;
+  if (media.example !== undefined) {
+    const own = media.example as Partial<ErrorBodyExample>;
+    examples.route = { summary: String(own.message ?? 'this route'), value: own };
+    delete media.example;
+  }
+  examples.auth = { summary: String(example.message), value: example };
+  media.examples = examples;
 }
 
 function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
