@@ -1,12 +1,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { GeneratorProbe, type GeneratorLoad } from './generator-load.js';
 
 /** bench/wrk.lua, next to this file's source (dist-bench/bench/ → bench/). */
 const SCRIPT = fileURLToPath(new URL('../../bench/wrk.lua', import.meta.url));
-/** Clock ticks of /proc's CPU times: 100 per second on Linux. */
-const TICK_MS = 10;
 
 export interface LoadOptions {
   url: string;
@@ -39,13 +37,8 @@ export interface LoadSample {
   p99Ms: number;
   /** Tokens the rotation took (requests built, in flight at the end included). */
   tokensTaken: number;
-  /** wrk's CPU time over its wall time: below 1, its core had room to spare. */
-  generatorCpuShare: number;
-  /**
-   * How busy the generator's CPU was in all: wrk, the kernel's loopback work, the stand-in, and
-   * any other process of the machine.
-   */
-  generatorCoreBusy?: number;
+  /** How hard wrk worked its CPU. */
+  generator: GeneratorLoad;
   /** performance.now() before wrk starts and after it exits. */
   startedAt: number;
   endedAt: number;
@@ -72,10 +65,8 @@ export interface LoadResult {
   /** From the start to the end of each run. */
   runSpansSeconds: number[];
   runs: number;
-  /** The highest generatorCpuShare of the runs. */
-  maxGeneratorCpuShare: number;
-  /** generatorCoreBusy of each run (none when wrk was not pinned). */
-  generatorCoreBusy: number[];
+  /** The highest figures of wrk's runs (demand: when measured), and its CPU's load per run. */
+  generator: { maxCpuShare: number; maxDemand?: number; coreBusy: number[] };
 }
 
 /** Completed requests per second of one run. */
@@ -124,8 +115,11 @@ function wrkArgs(options: LoadOptions, extra: string[]): string[] {
   return [...args, ...extra];
 }
 
-/** Runs wrk (pinned with taskset when asked) and resolves with its stdout once it exited. */
-function runWrk(options: LoadOptions, extra: string[] = []): Promise<string> {
+/** Runs wrk (pinned with taskset when asked): its pid, and its stdout once it exited. */
+function runWrk(
+  options: LoadOptions,
+  extra: string[] = [],
+): { pid: number | undefined; output: Promise<string> } {
   const args = wrkArgs(options, extra);
   const [command, ...rest] =
     options.cpu === undefined
@@ -136,44 +130,25 @@ function runWrk(options: LoadOptions, extra: string[] = []): Promise<string> {
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
+  const output = new Promise<string>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
       if (code === 0) resolve(stdout);
       else reject(new Error(`wrk exited with ${code}: ${stderr.trim() || stdout.trim()}`));
     });
   });
+  return { pid: child.pid, output };
 }
 
-/**
- * CPU time of this process's children that have been waited for (cutime + cstime of
- * /proc/self/stat), in ms: wrk is the only child that exits while the bench runs, so the
- * difference over one run is wrk's CPU time.
- */
-async function childrenCpuMs(): Promise<number> {
-  const stat = await readFile('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
-}
-
-/** Busy and total ticks of one CPU, from /proc/stat (idle and iowait count as idle). */
-async function cpuTicks(cpu: number): Promise<{ busy: number; total: number }> {
-  const stat = await readFile('/proc/stat', 'utf8');
-  const line = stat.split('\n').find((l) => l.startsWith(`cpu${cpu} `));
-  const ticks = (line ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const total = ticks.reduce((sum, n) => sum + n, 0);
-  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
-}
-
-/** One measured wrk run, with its CPU time and the load of its core. */
+/** One measured wrk run, with how hard wrk worked its CPU. */
 export async function load(options: LoadOptions): Promise<LoadSample> {
-  const core = options.cpu === undefined ? undefined : await cpuTicks(options.cpu);
-  const cpuBefore = await childrenCpuMs();
+  const probe = await GeneratorProbe.start(options.cpu);
   const startedAt = performance.now();
-  const stdout = await runWrk(options);
+  const { pid, output } = runWrk(options);
+  probe.watch(pid, options.durationSeconds);
+  const stdout = await output;
   const endedAt = performance.now();
-  const wrkCpuMs = (await childrenCpuMs()) - cpuBefore;
-  const coreAfter = options.cpu === undefined ? undefined : await cpuTicks(options.cpu);
+  const generator = await probe.finish();
   const line = stdout.split('\n').find((l) => l.startsWith('wrk-result '));
   if (!line) throw new Error(`wrk printed no result: ${stdout.trim()}`);
   const result = JSON.parse(line.slice('wrk-result '.length)) as WrkResult;
@@ -187,13 +162,7 @@ export async function load(options: LoadOptions): Promise<LoadSample> {
     p50Ms: result.p50Us / 1000,
     p99Ms: result.p99Us / 1000,
     tokensTaken: result.taken,
-    generatorCpuShare: wrkCpuMs / (endedAt - startedAt),
-    ...(core && coreAfter
-      ? {
-          generatorCoreBusy:
-            (coreAfter.busy - core.busy) / Math.max(coreAfter.total - core.total, 1),
-        }
-      : {}),
+    generator,
     startedAt,
     endedAt,
   };
@@ -222,7 +191,8 @@ export async function pass(
   count: number,
   maxSeconds: number,
 ): Promise<void> {
-  const stdout = await runWrk({ ...options, durationSeconds: maxSeconds }, [`stop=${count}`]);
+  const { output } = runWrk({ ...options, durationSeconds: maxSeconds }, [`stop=${count}`]);
+  const stdout = await output;
   if (!stdout.includes('wrk-pass-done')) {
     throw new Error(`a pass of ${count} requests did not end within ${maxSeconds} s`);
   }
@@ -238,9 +208,9 @@ export function combine(samples: LoadSample[]): LoadResult {
   }
   const sum = (pick: (s: LoadSample) => number): number =>
     samples.reduce((total, s) => total + pick(s), 0);
-  const busy = samples.flatMap((s) =>
-    s.generatorCoreBusy === undefined ? [] : [s.generatorCoreBusy],
-  );
+  const pick = (key: keyof GeneratorLoad): number[] =>
+    samples.flatMap((s) => (s.generator[key] === undefined ? [] : [s.generator[key]]));
+  const demand = pick('demand');
   const measuredSeconds = sum((s) => s.durationSeconds);
   return {
     reqPerSec: sum((s) => s.requests) / measuredSeconds,
@@ -258,8 +228,11 @@ export function combine(samples: LoadSample[]): LoadResult {
       1000,
     runSpansSeconds: samples.map((s) => (s.endedAt - s.startedAt) / 1000),
     runs: samples.length,
-    maxGeneratorCpuShare: Math.max(...samples.map((s) => s.generatorCpuShare)),
-    generatorCoreBusy: busy,
+    generator: {
+      maxCpuShare: Math.max(...pick('cpuShare')),
+      ...(demand.length ? { maxDemand: Math.max(...demand) } : {}),
+      coreBusy: pick('coreBusy'),
+    },
   };
 }
 

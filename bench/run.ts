@@ -697,10 +697,7 @@ async function measureOnce(
   run.samples.push(sample);
   progress(
     `round ${round + 1}/${ROUNDS} ${scenario.instance} ${scenario.method} ${scenario.path}: ` +
-      `${Math.round(sampleReqPerSec(sample))} req/s, wrk ${Math.round(sample.generatorCpuShare * 100)} % of a CPU` +
-      (sample.generatorCoreBusy === undefined
-        ? '\n'
-        : `, CPU ${BENCH_CPU} ${Math.round(sample.generatorCoreBusy * 100)} % busy\n`),
+      `${Math.round(sampleReqPerSec(sample))} req/s; wrk: ${generatorText(sample.generator)}\n`,
   );
 }
 
@@ -720,15 +717,30 @@ async function settle(run: ScenarioRun): Promise<void> {
   await response.arrayBuffer();
 }
 
-/** The busiest run of the load generator, and how many runs found its CPU saturated. */
+/** "31 % of a CPU, ran or waited to run 40 % of the time, CPU 0 88 % busy". */
+function generatorText({ cpuShare, demand, coreBusy }: LoadSample['generator']): string {
+  const pct = (share: number): string => `${Math.round(share * 100)} %`;
+  return [
+    `${pct(cpuShare)} of a CPU`,
+    ...(demand === undefined ? [] : [`ran or waited to run ${pct(demand)} of the time`]),
+    ...(coreBusy === undefined ? [] : [`CPU ${BENCH_CPU} ${pct(coreBusy)} busy`]),
+  ].join(', ');
+}
+
+/** The load generator's busiest runs, and how many runs found its CPU saturated. */
 function generatorLoadOf(measurements: Measurement[]): RunInfo['generatorLoad'] {
-  const worst = measurements.reduce((a, b) =>
-    b.load.maxGeneratorCpuShare > a.load.maxGeneratorCpuShare ? b : a,
-  );
-  const busy = measurements.flatMap((m) => m.load.generatorCoreBusy);
+  const most = (of: (m: Measurement) => number | undefined): { max: number; scenario: string } =>
+    measurements.reduce(
+      (worst, m) => ((of(m) ?? -1) > worst.max ? { max: of(m)!, scenario: m.scenario.id } : worst),
+      { max: -1, scenario: '' },
+    );
+  const cpu = most((m) => m.load.generator.maxCpuShare);
+  const demand = most((m) => m.load.generator.maxDemand);
+  const busy = measurements.flatMap((m) => m.load.generator.coreBusy);
   return {
-    maxCpuShare: worst.load.maxGeneratorCpuShare,
-    scenario: worst.scenario.id,
+    maxCpuShare: cpu.max,
+    cpuScenario: cpu.scenario,
+    ...(demand.max >= 0 ? { maxDemand: demand.max, demandScenario: demand.scenario } : {}),
     ...(busy.length
       ? {
           core: {
