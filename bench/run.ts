@@ -54,8 +54,8 @@
  * ran), BENCH_TOKENS=0 (skip tokens-10k and tokens-100k, and the token signing),
  * BENCH_DATABASE_URL=postgres://… (the database of db-postgres, which the bench adds items to;
  * `bash scripts/postgres.sh start` prints one for a throw-away local server). Child logs:
- * dist-bench/logs/<instance>.log. `npm run bench` takes about 11 min on 2 cores (builds, 20-40 s
- * of signing, and a 1-2 min pass over the 100,000 tokens included).
+ * dist-bench/logs/<instance>.log. `npm run bench` takes about 10 min on 2 cores (builds, 20-60 s
+ * of signing, and a pass of under a minute over the 100,000 tokens included).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
@@ -112,7 +112,7 @@ const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const TOKENS = process.env.BENCH_TOKENS !== '0';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? '';
 const INTROSPECTION_TTL_SECONDS = 10;
-/** A warm-up pass over 100,000 tokens takes 1-2 min; longer means the server is stuck. */
+/** A warm-up pass over 100,000 tokens takes under a minute; this long means the server is stuck. */
 const WARMUP_PASS_MAX_SECONDS = 900;
 
 const ALICE = 'alice (api-admin)';
