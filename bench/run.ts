@@ -660,9 +660,10 @@ async function warmUp(run: ScenarioRun): Promise<void> {
   progress(`${scenario.instance}: warm-up ${scenario.method} ${scenario.path} (${what})\n`);
   const started = performance.now();
   if (rotation) {
-    // The rotation stays at its first token: the pass went once round (plus the requests in
-    // flight when it ended), so the measured runs carry on where it started again.
     await pass(optionsOf(run), rotation.size, WARMUP_PASS_MAX_SECONDS);
+    // The pass went once round, and wrk may have sent up to one more request per connection
+    // (tokens from the first again) before it exited: the measured runs start past those.
+    rotation.skip(CONNECTIONS);
   } else {
     await load({ ...optionsOf(run), durationSeconds: WARMUP });
   }
