@@ -519,11 +519,13 @@ const GENERATOR_HEADROOM = 0.9;
  */
 function generatorLines(info: RunInfo): string[] {
   const { maxCpuShare, cpuScenario, maxDemand, demandScenario, core } = info.generatorLoad;
-  const decisive = maxDemand ?? maxCpuShare;
+  const limit = percent.format(GENERATOR_HEADROOM * 100);
   const verdict =
-    decisive < GENERATOR_HEADROOM
+    (maxDemand ?? maxCpuShare) < GENERATOR_HEADROOM
       ? 'wrk had headroom in every run: the servers, not the load generator, set the rates'
-      : `wrk was above ${percent.format(GENERATOR_HEADROOM * 100)} % in a run: it may have limited that run, and that scenario's figures may understate the server`;
+      : maxCpuShare >= GENERATOR_HEADROOM
+        ? `wrk used ${limit} % of its CPU or more in a run: it may have limited that run, and that scenario's figures may understate the server`
+        : `wrk wanted its CPU ${limit} % of a run or more while using less: other processes held that CPU, so that run's rate may be understated; rerun on a quieter machine`;
   const demand =
     maxDemand === undefined
       ? ''
