@@ -31,6 +31,8 @@ export interface AppOptions {
   env: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** The node binary. @default process.execPath */
+  node?: string;
   /** Give up waiting for the start line after this long. */
   startTimeoutMs?: number;
 }
@@ -86,7 +88,7 @@ export class AppProcess {
       NO_COLOR: '1',
     });
     const script = options.script ?? 'dist/main.js';
-    const node = [process.execPath, ...(options.nodeArgs ?? []), script];
+    const node = [options.node ?? process.execPath, ...(options.nodeArgs ?? []), script];
     // taskset execs node in place, so the PID (and /proc/<pid>) is node's.
     const command =
       options.cpu !== undefined && HAS_TASKSET

@@ -1,5 +1,5 @@
 import type { Memory } from './app-process.js';
-import type { LoadResult } from './load.js';
+import { median, type LoadResult } from './load.js';
 
 /** Which server a scenario runs against: the API (several settings) or a ceiling. */
 export type InstanceName =
@@ -92,7 +92,24 @@ export interface InstanceInfo {
 
 export interface RunInfo {
   date: string;
+  /** The servers' Node version (and BENCH_NODE when it chose it). */
   node: string;
+  /** This process's Node version: the stand-in's. */
+  benchNode: string;
+  /** wrk's version line. */
+  generator: string;
+  /** The busiest measured run of wrk: its CPU time over its wall time, and its core's load. */
+  generatorLoad: {
+    maxCpuShare: number;
+    cpuScenario: string;
+    /** The highest share of a run wrk's threads ran or waited to run (schedstat), where measured. */
+    maxDemand?: number;
+    demandScenario?: string;
+    /** Its CPU's load (absent when not pinned): the highest, and the runs at >= 98 %. */
+    core?: { max: number; saturatedRuns: number; runs: number };
+  };
+  /** BENCH_SMOKE=1: a check of the harness, not a measurement. */
+  smoke: boolean;
   cpu: string;
   os: string;
   connections: number;
@@ -152,12 +169,14 @@ function breakdown(counts: KeycloakCounts): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
-/** The median (mean of the middle two for an even count) and the range. */
+/** The median and the range. */
 export function spreadOf(values: number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1], rounds: sorted.length };
+  return {
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+    rounds: values.length,
+  };
 }
 
 /** The scenario's req/s over the rounds: each round's run is one value. */
@@ -167,9 +186,13 @@ export const reqPerSec = (m: Measurement): Spread => spreadOf(m.load.roundReqPer
  * `m`'s req/s over `base`'s, round by round: both ran in the same round, close in time, so the
  * machine's drift between rounds cancels out of each ratio.
  */
-export function roundRatios(m: Measurement, base: Measurement): Spread {
-  const a = m.load.roundReqPerSec;
-  const b = base.load.roundReqPerSec;
+export function roundRatios(
+  m: Measurement,
+  base: Measurement,
+  of: (load: LoadResult) => number[] = (load) => load.roundReqPerSec,
+): Spread {
+  const a = of(m.load);
+  const b = of(base.load);
   const n = Math.min(a.length, b.length);
   return spreadOf(Array.from({ length: n }, (_, i) => a[i] / b[i]));
 }
@@ -195,9 +218,9 @@ function ceilingOf(m: Measurement, all: Measurement[]): Measurement | undefined 
 }
 
 function statusSummary(m: Measurement): string {
-  const codes = Object.entries(m.load.statusCodes)
-    .filter(([code]) => !code.startsWith('2'))
-    .map(([code, n]) => `${number.format(n)} × ${code}`);
+  const codes = Object.entries(m.load.unexpected).map(
+    ([code, n]) => `${number.format(n)} × ${code}`,
+  );
   const errors = m.load.errors ? [`${number.format(m.load.errors)} errors`] : [];
   const all = [...codes, ...errors];
   return all.length ? all.join(', ') : '0';
@@ -205,10 +228,10 @@ function statusSummary(m: Measurement): string {
 
 /** The share of responses with the expected status; below 99 % the run measured something else. */
 export function expectedShare(m: Measurement): number {
-  const expected = m.load.statusCodes[String(m.scenario.expectedStatus)] ?? 0;
-  return expected / Math.max(m.load.requests + m.load.errors, 1);
+  return m.load.expected / Math.max(m.load.requests + m.load.errors, 1);
 }
 
+const percent = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const pct = (r: number): string => `${oneDecimal.format(r * 100)} %`;
 
 /** "47.0 % (44.1–50.2)": the median per-round ratio and its range over the rounds. */
@@ -233,7 +256,6 @@ function throughput(
   m: Measurement | undefined,
   base: Measurement | undefined,
   min: number,
-  baseName: string | undefined = base?.scenario.instance,
 ): Target[] {
   if (!m || !base) return [];
   const r = roundRatios(m, base);
@@ -241,7 +263,7 @@ function throughput(
     {
       text,
       pass: r.median >= min,
-      detail: `${min > 1 ? spreadTimes(r) : spreadPct(r)}: median of ${r.rounds} per-round ratios (min–max); medians ${number.format(reqPerSec(m).median)} req/s on ${m.scenario.instance} vs ${number.format(reqPerSec(base).median)} on ${baseName}`,
+      detail: `${spreadPct(r)}: median of ${r.rounds} per-round ratios (min–max); medians ${number.format(reqPerSec(m).median)} req/s on ${m.scenario.instance} vs ${number.format(reqPerSec(base).median)} on ${base.scenario.instance}`,
     },
   ];
 }
@@ -254,72 +276,64 @@ function ceilingTargets(find: Finder): Target[] {
     const adapter = INSTANCES[m.scenario.instance].adapter;
     return throughput(text, m, find(id.replace(/:.*/, `:ceiling-${adapter}`)), min);
   };
-  const p99 = (text: string, id: string): Target[] => {
-    const m = find(id);
-    const c = m && find(`items:ceiling-${INSTANCES[m.scenario.instance].adapter}`);
-    if (!m || !c) return [];
-    const r = m.load.p99Ms / c.load.p99Ms;
-    return [
-      {
-        text,
-        pass: r <= 1.5,
-        detail: `${oneDecimal.format(r)}× (${oneDecimal.format(m.load.p99Ms)} ms on ${m.scenario.instance} vs ${oneDecimal.format(c.load.p99Ms)} ms on ${c.scenario.instance}, each over all its measured rounds)`,
-      },
-    ];
-  };
   return [
     ...vsCeiling(
-      "Express `GET /items`, token cache on, ≥ 90 % of the ceiling's `GET /items` req/s",
+      "Express `GET /items`, token cache hit, ≥ 80 % of the ceiling's `GET /items` req/s",
       'items:cache-on',
-      0.9,
-    ),
-    ...vsCeiling(
-      "Express `GET /health` ≥ 95 % of the ceiling's `GET /health` req/s",
-      'health:cache-on',
-      0.95,
-    ),
-    ...vsCeiling(
-      "Express `GET /items`, token cache off, ≥ 70 % of the ceiling's `GET /items` req/s",
-      'items:cache-off',
-      0.7,
-    ),
-    ...vsCeiling(
-      "Express introspected `DELETE /items/999999` ≥ 80 % of the ceiling's same route req/s",
-      'delete:cache-on',
       0.8,
     ),
     ...vsCeiling(
-      "Fastify `GET /items` ≥ 75 % of the Fastify ceiling's `GET /items` req/s",
+      "Express `GET /health` ≥ 85 % of the ceiling's `GET /health` req/s",
+      'health:cache-on',
+      0.85,
+    ),
+    ...vsCeiling(
+      "Fastify `GET /items` ≥ 70 % of the Fastify ceiling's `GET /items` req/s",
       'items:fastify',
+      0.7,
+    ),
+    ...vsCeiling(
+      "Fastify `GET /health` ≥ 75 % of the Fastify ceiling's `GET /health` req/s",
+      'health:fastify',
       0.75,
     ),
-    ...throughput(
-      'Fastify `GET /items` ≥ 4× the Express `GET /items` (token cache on) req/s',
-      find('items:fastify'),
-      find('items:cache-on'),
-      4,
-      'cache-on (Express)',
+    ...vsCeiling(
+      "Express `GET /items`, token cache off, ≥ 50 % of the ceiling's `GET /items` req/s",
+      'items:cache-off',
+      0.5,
     ),
-    ...p99(
-      "Express `GET /items` (cache on) p99 ≤ 1.5× the ceiling's `GET /items` p99",
-      'items:cache-on',
+    ...vsCeiling(
+      "Express introspected `DELETE /items/999999` (answer cache on) ≥ 65 % of the ceiling's same route req/s",
+      'delete:cache-on',
+      0.65,
     ),
-    ...p99(
-      "Fastify `GET /items` p99 ≤ 1.5× the Fastify ceiling's `GET /items` p99",
-      'items:fastify',
-    ),
+    ...p99Target('Express', find('items:cache-on'), find('items:ceiling-express')),
+    ...p99Target('Fastify', find('items:fastify'), find('items:ceiling-fastify')),
   ];
 }
 
-/** Many users: a full token cache must not be slower than none. */
+/** `/items` p99 ≤ 2× the ceiling's: the median of the per-round p99 ratios decides. */
+function p99Target(adapter: string, m?: Measurement, ceiling?: Measurement): Target[] {
+  if (!m || !ceiling) return [];
+  const r = roundRatios(m, ceiling, (load) => load.roundP99Ms);
+  return [
+    {
+      text: `${adapter} \`GET /items\` p99 ≤ 2× the ${adapter} ceiling's \`GET /items\` p99`,
+      pass: r.median <= 2,
+      detail: `${spreadTimes(r)}: median of ${r.rounds} per-round ratios of wrk's p99 (min–max); medians ${oneDecimal.format(m.load.p99Ms)} ms on ${m.scenario.instance} vs ${oneDecimal.format(ceiling.load.p99Ms)} ms on ${ceiling.scenario.instance}`,
+    },
+  ];
+}
+
+/** Many users: 100,000 tokens (every request a miss) and 10,000 (all held). */
 function distinctTokenTargets(find: Finder, info: RunInfo): Target[] {
   const many = info.instances['tokens-100k'];
   return [
     ...throughput(
-      'Express `GET /items` with 10,000 distinct tokens in rotation (tokens-10k) ≥ the token cache off (cache-off) req/s',
-      find('items:tokens-10k'),
-      find('items:cache-off'),
-      1,
+      "Express `GET /items` with 100,000 distinct tokens in rotation (tokens-100k) ≥ 40 % of the ceiling's `GET /items` req/s",
+      find('items:tokens-100k'),
+      find('items:ceiling-express'),
+      0.4,
     ),
     ...(many
       ? [
@@ -330,6 +344,12 @@ function distinctTokenTargets(find: Finder, info: RunInfo): Target[] {
           },
         ]
       : []),
+    ...throughput(
+      'Express `GET /items` with 10,000 distinct tokens in rotation (tokens-10k) ≥ the token cache off (cache-off) req/s',
+      find('items:tokens-10k'),
+      find('items:cache-off'),
+      1,
+    ),
   ];
 }
 
@@ -398,23 +418,15 @@ const instanceEntries = (info: RunInfo): [InstanceName, InstanceInfo][] =>
   Object.entries(info.instances) as [InstanceName, InstanceInfo][];
 
 /**
- * Production runs with start:prod's flags, so the instance without them is no deployment; the
- * database instances have no target (their RSS is in their own table).
+ * The memory of the API instances as deployed (cache-on-noflags' is in the node flags note, the
+ * database instances' in their own table); only tokens-100k's is a target.
  */
-const heldToRss = (name: InstanceName): boolean =>
-  isProject(name) && name !== 'cache-on-noflags' && !readsDatabase(name);
-
-function memoryTarget(info: RunInfo): Target[] {
-  const project = instanceEntries(info).filter(([name]) => heldToRss(name));
+function apiMemoryNote(info: RunInfo): string[] {
+  const project = instanceEntries(info).filter(
+    ([name]) => isProject(name) && name !== 'cache-on-noflags' && !readsDatabase(name),
+  );
   if (!project.length) return [];
-  const peak = Math.max(...project.map(([, i]) => i.memory.peakMB));
-  return [
-    {
-      text: `server RSS below ${RSS_LIMIT_MB} MB (VmHWM of each API process after its runs)`,
-      pass: peak < RSS_LIMIT_MB,
-      detail: project.map(memoryText).join('; '),
-    },
-  ];
+  return [`- API memory (VmHWM, peak RSS): ${project.map(memoryText).join('; ')}.`];
 }
 
 /**
@@ -425,10 +437,9 @@ export function evaluateTargets(all: Measurement[], info: RunInfo): Target[] {
   const timed = all.filter((m) => !readsDatabase(m.scenario.instance));
   const find: Finder = (id) => timed.find((m) => m.scenario.id === id);
   return [
-    ...keycloakTargets(timed, info),
-    ...memoryTarget(info),
     ...ceilingTargets(find),
     ...distinctTokenTargets(find, info),
+    ...keycloakTargets(timed, info),
     ...nodeFlagsTargets(find, info),
   ];
 }
@@ -461,25 +472,69 @@ function tableRow(m: Measurement, all: Measurement[]): string {
     number.format((m.appCpuMs * 1000) / Math.max(m.load.requests, 1)),
     `${per1000(m).toFixed(2)} (${breakdown(m.keycloak)})`,
     statusSummary(m),
+    generatorCell(m),
   ].join(' | ')} |`;
+}
+
+/** "31 · 40": wrk's highest share of its CPU over the rounds, and its highest demand. */
+function generatorCell(m: Measurement): string {
+  const { maxCpuShare, maxDemand } = m.load.generator;
+  const cpu = percent.format(maxCpuShare * 100);
+  return maxDemand === undefined ? cpu : `${cpu} · ${percent.format(maxDemand * 100)}`;
 }
 
 function header(all: Measurement[], info: RunInfo): string[] {
   const roundSeconds = oneDecimal.format(info.durationSeconds / info.rounds);
   const order = Object.keys(info.instances).join(', ');
   return [
-    '# Benchmark results',
+    `# Benchmark results, Node ${info.node}`,
     '',
     `Written by \`npm run bench\` (bench/run.ts), ${info.date}.`,
     '',
-    `- **Machine**: Node ${info.node}, ${info.cpu}, ${info.os}. The load generator and the servers share it: autocannon and the Keycloak stand-in run in the bench process, each instance in its own child (\`node dist-bench/bench/api-no-io.js\` for the API without I/O, \`node dist/main.js\` for a database instance, \`node dist-bench/bench/ceiling/main.js\` for a ceiling). ${info.pinning}`,
-    `- **Load**: autocannon, ${info.connections} connections. First a warm-up of every scenario (${info.warmupSeconds} s each, or one pass over its distinct tokens; not counted), then ${info.rounds} rounds; each round runs every scenario once for ${roundSeconds} s (${info.durationSeconds} s measured per scenario in all), route by route (\`/health\`, \`/items\`, \`DELETE\`) and on each route instance by instance (${order}), every other round in reverse order. So the two runs each target divides are measured one right after the other (Fastify against Express \`/items\`: two runs apart), and every scenario ran in every round. The table follows that order. Latency percentiles are exact, over every response of the measured rounds.`,
+    ...(info.smoke
+      ? [
+          '**A smoke run (BENCH_SMOKE=1)**: it proves the harness works end to end; its few short runs measure nothing to go by.',
+          '',
+        ]
+      : []),
+    `- **Machine**: servers on Node ${info.node}, ${info.cpu}, ${info.os}. The load generator and the servers share it: wrk runs as a child of the bench process, which holds the Keycloak stand-in (Node ${info.benchNode}); each instance runs in its own child (\`node dist-bench/bench/api-no-io.js\` for the API without I/O, \`node dist/main.js\` for a database instance, \`node dist-bench/bench/ceiling/main.js\` for a ceiling). ${info.pinning}`,
+    `- **Load**: ${info.generator}, one thread, ${info.connections} connections, with bench/wrk.lua. First a warm-up of every scenario (${info.warmupSeconds} s each, or one pass over its distinct tokens; not counted), then ${info.rounds} rounds; each round runs every scenario once for ${roundSeconds} s (${info.durationSeconds} s measured per scenario in all), route by route (\`/health\`, \`/items\`, \`DELETE\`) and on each route instance by instance (${order}), every other round in reverse order. So the two runs each target divides are measured one right after the other, and every scenario ran in every round. The table follows that order. p50 and p99 are wrk's for each run (its latency record, which wrk corrects for coordinated omission), given as the median over the rounds.`,
+    ...generatorLines(info),
     `- **Instances**: ${instanceEntries(info)
       .map(([name, i]) => `${name} = ${i.env}`)
       .join(
         '; ',
       )}. Ceilings get the same requests, Authorization header included.${info.skipped.length ? ` Not run: ${info.skipped.join('; ')}.` : ''}`,
     '',
+  ];
+}
+
+/** Below this share of its core, wrk was waiting for the server: it had room to send more. */
+const GENERATOR_HEADROOM = 0.9;
+
+/**
+ * Whether the load generator kept up in every measured run, with the figures that show it. The
+ * verdict goes by wrk's demand (running plus waiting to run) where it was measured: on a shared
+ * machine wrk's CPU share alone could stay low because another process held its CPU.
+ */
+function generatorLines(info: RunInfo): string[] {
+  const { maxCpuShare, cpuScenario, maxDemand, demandScenario, core } = info.generatorLoad;
+  const limit = percent.format(GENERATOR_HEADROOM * 100);
+  const verdict =
+    (maxDemand ?? maxCpuShare) < GENERATOR_HEADROOM
+      ? 'wrk had headroom in every run: the servers, not the load generator, set the rates'
+      : maxCpuShare >= GENERATOR_HEADROOM
+        ? `wrk used ${limit} % of its CPU or more in a run: it may have limited that run, and that scenario's figures may understate the server`
+        : `wrk wanted its CPU ${limit} % of a run or more while using less: other processes held that CPU, so that run's rate may be understated; rerun on a quieter machine`;
+  const demand =
+    maxDemand === undefined
+      ? ''
+      : ` Its threads ran or waited to run at most ${percent.format(maxDemand * 100)} % of a run (${demandScenario}; /proc/<pid>/task/*/schedstat over the run less its first 250 ms and last 150 ms); the rest of the time wrk waited for answers.`;
+  const shared = !core
+    ? ''
+    : ` Its CPU was at most ${percent.format(core.max * 100)} % busy in all (wrk, the kernel's loopback work, the stand-in and any other process of the machine, from /proc/stat)${core.saturatedRuns ? `, and ≥ 98 % busy in ${core.saturatedRuns} of ${core.runs} runs: other processes used its idle time, as they compete with the servers on theirs` : ''}.`;
+  return [
+    `- **Load generator headroom**: wrk used at most ${percent.format(maxCpuShare * 100)} % of one CPU in any measured run (${cpuScenario}; its CPU time over the run's wall time, from the bench process's children's times in /proc/self/stat).${demand}${shared} So ${verdict}. The table's last column gives each scenario's highest.`,
   ];
 }
 
@@ -495,10 +550,11 @@ function notes(info: RunInfo): string[] {
     ...(ceilings.length
       ? [`- Ceiling memory (not held to the RSS target): ${ceilings.map(memoryText).join('; ')}.`]
       : []),
+    ...apiMemoryNote(info),
     ...tokenNotes(info),
     nodeFlagsNote(info),
     '- App CPU µs per request: user + system time of the app process (every thread: GC, the libuv pool that runs WebCrypto) over the measured runs, divided by the requests; it tells the cost of a route even when the app does not get a whole core.',
-    `- Keycloak stand-in requests over the whole run, start-up and warm-ups included: ${breakdown(info.keycloakTotal)}. Per scenario, the counts cover its measured runs and one awaited request after each, so a call started by a request autocannon abandoned is not put on the next scenario's account.`,
+    `- Keycloak stand-in requests over the whole run, start-up and warm-ups included: ${breakdown(info.keycloakTotal)}. Per scenario, the counts cover its measured runs and one awaited request after each, so a call started by a request wrk abandoned is not put on the next scenario's account.`,
     `- The measuring program took ${oneDecimal.format(info.benchSeconds)} s (the \`tsc\` builds before it not included).`,
     '- Noise: even per round, a ratio moves by several points from round to round (see each range); a median within about 5 points of its target is no clear PASS or MISS: rerun, or raise BENCH_ROUNDS. Compare ratios, not absolute req/s, across machines.',
     '',
@@ -565,11 +621,11 @@ function databaseSection(all: Measurement[], info: RunInfo): string[] {
     lines.push(
       "`GET /items` with alice's token (a verified-token cache hit) on the real app, `node dist/main.js` (Express, default settings, start:prod's node flags), reading the first page of items through Drizzle; before the runs, each database was seeded with `POST /items` until that page held 20 items. Measured in the same rounds as the instances above, with the same load. No target and no ceiling ratio (the ceiling reads no database); the ratio against cache-on (the same route, app and body, with the repository without I/O, in the same round) is what reading the database costs.",
       '',
-      '| instance | database | items per response (body) | req/s (median of rounds) | req/s (min–max) | p50 ms | p99 ms | req/s vs cache-on `GET /items`, no I/O (per round: median, min–max) | app CPU µs per request | peak RSS MB (after start-up) | non-2xx |',
+      '| instance | database | items per response (body) | req/s (median of rounds) | req/s (min–max) | p50 ms | p99 ms | req/s vs cache-on `GET /items`, no I/O (per round: median, min–max) | app CPU µs per request | peak RSS MB (after start-up) | other answers than expected |',
       '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --- |',
       ...rows.map((m) => databaseRow(m, info, noIo)),
       '',
-      "- PGlite (in `dist-bench/pglite`, created and migrated by `node dist/database/cli.js migrate` before the app starts, as a restarted `npm run stack` finds it) runs inside the API process, on the server's CPU: its work is in the app CPU column and its memory in the RSS. PostgreSQL runs in its own processes, which the bench neither starts nor pins: their CPU time and memory are in neither column, and they share the CPUs with autocannon, the stand-in and the server.",
+      "- PGlite (in `dist-bench/pglite`, created and migrated by `node dist/database/cli.js migrate` before the app starts, as a restarted `npm run stack` finds it) runs inside the API process, on the server's CPU: its work is in the app CPU column and its memory in the RSS. PostgreSQL runs in its own processes, which the bench neither starts nor pins: their CPU time and memory are in neither column, and they share the CPUs with wrk, the stand-in and the server.",
     );
   }
   if (info.postgresUrlMissing) {
@@ -583,8 +639,8 @@ function databaseSection(all: Measurement[], info: RunInfo): string[] {
 export function renderMarkdown(all: Measurement[], info: RunInfo, targets: Target[]): string {
   const lines = header(all, info);
   lines.push(
-    '| scenario | instance | authentication | req/s (median of rounds) | req/s (min–max) | p50 ms | p99 ms | req/s vs `/health`, same instance (per round: median, min–max) | req/s vs ceiling, same route and adapter (per round: median, min–max) | app CPU µs per request | Keycloak requests per 1,000 API requests | non-2xx |',
-    '| --- | --- | --- | --: | --: | --: | --: | --: | --: | --: | --- | --- |',
+    '| scenario | instance | authentication | req/s (median of rounds) | req/s (min–max) | p50 ms | p99 ms | req/s vs `/health`, same instance (per round: median, min–max) | req/s vs ceiling, same route and adapter (per round: median, min–max) | app CPU µs per request | Keycloak requests per 1,000 API requests | other answers than expected | wrk: % of a CPU · % of the time running or waiting to run (max of rounds) |',
+    '| --- | --- | --- | --: | --: | --: | --: | --: | --: | --: | --- | --- | --: |',
   );
   for (const m of all) if (!readsDatabase(m.scenario.instance)) lines.push(tableRow(m, all));
   lines.push('', ...databaseSection(all, info), '## Targets', '');

@@ -19,12 +19,14 @@
  * instance serves Prometheus metrics as in production (bench/app-process.ts gives each its own
  * spare METRICS_PORT), so the ratios include their cost.
  *
- * Scenarios, with autocannon in this process: GET /health, GET /items (alice's token) and
+ * Scenarios, each run by wrk (Debian's package; installed with `apt-get install -y wrk` when
+ * missing) with bench/wrk.lua: GET /health, GET /items (alice's token) and
  * DELETE /items/999999 (introspected, 404) on the ceilings, cache-on and fastify; /health and
  * /items on cache-off; /items only on the others, tokens-10k and tokens-100k sending the next
- * of their distinct tokens with each request. The database instances are reported in a table of
- * their own, with no target and no ceiling ratio. The tokens are real RS256 tokens of the
- * stand-in, signed before the servers start (WebCrypto on libuv's pool: both CPUs).
+ * of their distinct tokens with each request (wrk.lua reads them from a file the bench writes in
+ * dist-bench/ and deletes at the end). The database instances are reported in a table of their
+ * own, with no target and no ceiling ratio. The tokens are real RS256 tokens of the stand-in,
+ * signed before the servers start (WebCrypto on libuv's pool: both CPUs).
  *
  * A warm-up of every scenario (not counted), then BENCH_ROUNDS rounds. A round runs every
  * scenario once, route by route and on each route instance by instance (INSTANCES' order), so
@@ -34,25 +36,30 @@
  * one round: each ratio is computed per round, and given as the median with its range.
  * It counts the requests that reached the stand-in and the app's CPU time during the measured
  * runs, and reads each child's VmHWM/VmRSS from /proc at the end. With taskset and 2+ CPUs the
- * servers run on CPU 1 and this process moves to CPU 0 (see pinCpus).
+ * servers run on CPU 1, wrk and this process on CPU 0 (see pinCpus), and each run records wrk's
+ * CPU time and how busy CPU 0 was, so the report shows the load generator had room to spare.
  *
- * Prints a markdown table and PASS/MISS per target, and overwrites bench/results.md.
+ * The servers run on this process's node, or with BENCH_NODE=<major> on that Node line
+ * (bench/node-line.ts). Prints a markdown table and PASS/MISS per target, and overwrites
+ * bench/results.md (Node 24) or bench/results-node<major>.md (any other line).
  * Exit code 0 whatever the targets say; 1 only when the bench itself broke (an app did not
  * start or died, or a route answered other than expected).
  *
- * Knobs (environment): BENCH_CONNECTIONS (50), BENCH_DURATION (12 s measured per scenario, over
- * all rounds), BENCH_ROUNDS (8), BENCH_WARMUP (2 s), BENCH_PIN=0 (no CPU pinning),
+ * Knobs (environment): BENCH_NODE (24, 20, …), BENCH_CONNECTIONS (50), BENCH_SECONDS (2: each
+ * run's length, whole seconds), BENCH_ROUNDS (10), BENCH_WARMUP (2 s), BENCH_SMOKE=1 (1 round of
+ * 1 s runs and 1 s warm-ups unless set otherwise, report in dist-bench/results-smoke.md: proves
+ * the harness, measures nothing), BENCH_PIN=0 (no CPU pinning),
  * BENCH_CPU_PROF=1 (start the servers with --cpu-prof, profiles in dist-bench/profiles),
  * BENCH_INSTANCES=a,b (run only these instances; the report evaluates the targets whose inputs
  * ran), BENCH_TOKENS=0 (skip tokens-10k and tokens-100k, and the token signing),
  * BENCH_DATABASE_URL=postgres://… (the database of db-postgres, which the bench adds items to;
  * `bash scripts/postgres.sh start` prints one for a throw-away local server). Child logs:
- * dist-bench/logs/<instance>.log. `npm run bench` takes about 7 min on 2 cores (builds, 20-40 s of
- * signing, and a 1-min pass over the 100,000 tokens included).
+ * dist-bench/logs/<instance>.log. `npm run bench` takes about 10 min on 2 cores (builds, 20-60 s
+ * of signing, and a pass of under a minute over the 100,000 tokens included).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -61,7 +68,16 @@ import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { execFileSync } from 'node:child_process';
 import { AppProcess, HAS_TASKSET, type AppOptions } from './app-process.js';
 import { BENCH_ITEM_COUNT, BENCH_ITEMS, benchItemName } from './items-fixture.js';
-import { combine, load, sampleReqPerSec, type LoadOptions, type LoadSample } from './load.js';
+import {
+  combine,
+  ensureWrk,
+  load,
+  pass,
+  sampleReqPerSec,
+  type LoadOptions,
+  type LoadSample,
+} from './load.js';
+import { resultsFile, serverNode } from './node-line.js';
 import {
   evaluateTargets,
   expectedShare,
@@ -86,16 +102,18 @@ function productionNodeFlags(): string[] {
 }
 const OUT = join(ROOT, 'dist-bench');
 const PGLITE_DIR = join(OUT, 'pglite');
-const RESULTS = join(ROOT, 'bench', 'results.md');
 
+const SMOKE = process.env.BENCH_SMOKE === '1';
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
-const DURATION = positiveInt('BENCH_DURATION', 12);
-const WARMUP = positiveInt('BENCH_WARMUP', 2);
-const ROUNDS = positiveInt('BENCH_ROUNDS', 8);
+const SECONDS = positiveInt('BENCH_SECONDS', SMOKE ? 1 : 2);
+const WARMUP = positiveInt('BENCH_WARMUP', SMOKE ? 1 : 2);
+const ROUNDS = positiveInt('BENCH_ROUNDS', SMOKE ? 1 : 10);
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
 const TOKENS = process.env.BENCH_TOKENS !== '0';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? '';
 const INTROSPECTION_TTL_SECONDS = 10;
+/** A warm-up pass over 100,000 tokens takes under a minute; this long means the server is stuck. */
+const WARMUP_PASS_MAX_SECONDS = 900;
 
 const ALICE = 'alice (api-admin)';
 /** The routes, in the order a round measures them. */
@@ -183,9 +201,9 @@ const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
 const CEILING_SCRIPT = 'dist-bench/bench/ceiling/main.js';
 
 /** Creates db-pglite's folder afresh and migrates it with `node dist/database/cli.js migrate`. */
-function prepareEmbeddedDatabase(): void {
+function prepareEmbeddedDatabase(node: string): void {
   rmSync(PGLITE_DIR, { recursive: true, force: true });
-  execFileSync(process.execPath, ['dist/database/cli.js', 'migrate'], {
+  execFileSync(node, ['dist/database/cli.js', 'migrate'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, PGLITE_DATA_DIR: PGLITE_DIR },
     stdio: 'ignore',
@@ -263,9 +281,11 @@ function scenariosOf(names: InstanceName[]): Scenario[] {
   );
 }
 
-/** Servers on CPU 1, this process (autocannon, the stand-in) on CPU 0, when taskset exists. */
+/** Servers on CPU 1, wrk and this process (the stand-in) on CPU 0, when taskset exists. */
 const SERVER_CPU = 1;
 const BENCH_CPU = 0;
+/** A CPU busy this much of a run had no idle time to speak of. */
+const SATURATED = 0.98;
 
 const apps: AppProcess[] = [];
 let standIn: KeycloakStandIn | undefined;
@@ -280,6 +300,9 @@ async function main(): Promise<number> {
   const productionFlags = productionNodeFlags();
   const { names, skipped } = selectInstances(productionFlags);
   const scenarios = scenariosOf(names);
+  const generator = ensureWrk(progress);
+  const node = serverNode(ROOT);
+  const results = resultsFile(ROOT, node.version, SMOKE);
   await mkdir(join(OUT, 'logs'), { recursive: true });
   if (CPU_PROF) await mkdir(join(OUT, 'profiles'), { recursive: true });
 
@@ -288,10 +311,17 @@ async function main(): Promise<number> {
   // Signed before pinning and before any server starts, so both CPUs sign and nothing is skewed.
   const tokenCount = Math.max(0, ...scenarios.map((s) => s.tokens ?? 0));
   const signed = tokenCount ? await signTokens(standIn, tokenCount) : undefined;
+  const aliceFile = await writeTokens('alice', [token]);
+  const rotationFiles = new Map<number, TokenFile>();
+  for (const size of new Set(scenarios.flatMap((s) => (s.tokens ? [s.tokens] : [])))) {
+    rotationFiles.set(size, await writeTokens(`rotation-${size}`, signed!.tokens.slice(0, size)));
+  }
   const pinning = pinCpus();
 
-  progress(`Keycloak stand-in on ${standIn.url}; starting ${names.join(', ')}…\n`);
-  await startServers(names, standIn, pinning.pinned, productionFlags);
+  progress(
+    `Keycloak stand-in on ${standIn.url}; starting ${names.join(', ')} on Node ${node.version}…\n`,
+  );
+  await startServers(names, standIn, pinning.pinned, productionFlags, node.path);
   const app = (name: InstanceName): AppProcess => apps.find((a) => a.name === name)!;
   await checkItemsBodies(names.filter((name) => !readsDatabase(name)).map(app), token);
   const items = Object.fromEntries(
@@ -308,8 +338,9 @@ async function main(): Promise<number> {
   const runs = scenarios.map((scenario): ScenarioRun => ({
     scenario,
     target: app(scenario.instance),
-    token,
-    rotation: scenario.tokens ? new TokenRotation(signed!.tokens, scenario.tokens) : undefined,
+    token: aliceFile,
+    rotation: scenario.tokens ? new TokenRotation(rotationFiles.get(scenario.tokens)!) : undefined,
+    pinned: pinning.pinned,
     samples: [],
     keycloak: {},
     cpuMs: 0,
@@ -332,6 +363,7 @@ async function main(): Promise<number> {
   );
   for (const a of apps) if (!a.running) throw new Error(`${a.name} exited during the run`);
   await cleanup();
+  const generatorLoad = generatorLoadOf(measurements);
 
   const envText = (name: InstanceName): string => {
     const own = Object.entries(INSTANCE_SETUP[name].env).map(([k, v]) =>
@@ -350,11 +382,15 @@ async function main(): Promise<number> {
   const cpu = cpus();
   const info: RunInfo = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    node: process.version,
+    node: node.line ? `${node.version} (BENCH_NODE=${node.line})` : node.version,
+    benchNode: process.version,
+    generator,
+    generatorLoad,
+    smoke: SMOKE,
     cpu: `${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length}`,
     os: `Linux ${release()}`,
     connections: CONNECTIONS,
-    durationSeconds: DURATION,
+    durationSeconds: SECONDS * ROUNDS,
     warmupSeconds: WARMUP,
     rounds: ROUNDS,
     introspectionTtlSeconds: INTROSPECTION_TTL_SECONDS,
@@ -379,15 +415,15 @@ async function main(): Promise<number> {
   };
   const targets = evaluateTargets(measurements, info);
   const raw = renderMarkdown(measurements, info, targets);
-  const markdown = await format(raw, { ...(await resolveConfig(RESULTS)), filepath: RESULTS });
-  await writeFile(RESULTS, markdown);
-  process.stdout.write(`\n${markdown}\nWritten to bench/results.md\n`);
+  const markdown = await format(raw, { ...(await resolveConfig(results)), filepath: results });
+  await writeFile(results, markdown);
+  process.stdout.write(`\n${markdown}\nWritten to ${relative(ROOT, results)}\n`);
 
   const broken = measurements.filter((m) => expectedShare(m) < 0.99);
   for (const m of broken) {
     process.stderr.write(
       `bench broken: ${m.scenario.method} ${m.scenario.path} on ${m.scenario.instance} answered ` +
-        `${JSON.stringify(m.load.statusCodes)} (${m.load.errors} errors), expected ${m.scenario.expectedStatus}; ` +
+        `${JSON.stringify(m.load.unexpected)} (${m.load.errors} errors), expected ${m.scenario.expectedStatus}; ` +
         `see dist-bench/logs/${m.scenario.instance}.log\n`,
     );
   }
@@ -400,6 +436,7 @@ async function startServers(
   keycloak: KeycloakStandIn,
   pinned: boolean,
   productionFlags: string[],
+  node: string,
 ): Promise<void> {
   const baseEnv = {
     KEYCLOAK_URL: keycloak.url,
@@ -412,7 +449,7 @@ async function startServers(
     DATABASE_URL: '',
     PGLITE_DATA_DIR: 'memory://',
   };
-  if (names.includes('db-pglite')) prepareEmbeddedDatabase();
+  if (names.includes('db-pglite')) prepareEmbeddedDatabase(node);
   const starts = await Promise.allSettled(
     names.map((name) => {
       const ceiling = INSTANCES[name].ceiling;
@@ -420,6 +457,7 @@ async function startServers(
       const options: AppOptions = {
         name,
         cwd: ROOT,
+        node,
         script: scriptOf(name),
         cpu: pinned ? SERVER_CPU : undefined,
         logFile: join(OUT, 'logs', `${name}.log`),
@@ -527,21 +565,56 @@ async function signTokens(
   return { tokens, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Round robin over the first `size` tokens, carrying on where the last run stopped. */
+/** A file of bearer tokens, one a line, for bench/wrk.lua; deleted by cleanup(). */
+interface TokenFile {
+  path: string;
+  tokens: readonly string[];
+  /** Byte offset of each line. */
+  offsets: number[];
+}
+
+const tokenFiles: string[] = [];
+
+/** Writes `tokens` to dist-bench/tokens-<name>.txt (mode 600). */
+async function writeTokens(name: string, tokens: readonly string[]): Promise<TokenFile> {
+  const path = join(OUT, `tokens-${name}.txt`);
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const token of tokens) {
+    offsets.push(offset);
+    offset += token.length + 1; // base64url: one byte a character
+  }
+  tokenFiles.push(path);
+  await writeFile(path, tokens.map((t) => `${t}\n`).join(''), { mode: 0o600 });
+  return { path, tokens, offsets };
+}
+
+/** Round robin over a token file, carrying on where the last run stopped. */
 class TokenRotation {
   private next = 0;
 
-  constructor(
-    private readonly tokens: readonly string[],
-    readonly size: number,
-  ) {}
+  constructor(readonly file: TokenFile) {}
 
-  /** The next token; the header is built per request, so each request gets its own. */
-  take = (): string => {
-    const token = this.tokens[this.next];
-    this.next = (this.next + 1) % this.size;
+  get size(): number {
+    return this.file.tokens.length;
+  }
+
+  /** Byte offset of the next token, where the next wrk run starts reading. */
+  get offset(): number {
+    return this.file.offsets[this.next];
+  }
+
+  /** The next token, for one request of the bench's own. */
+  take(): string {
+    const token = this.file.tokens[this.next];
+    this.skip(1);
     return token;
-  };
+  }
+
+  /** Moves past the tokens a wrk run took. */
+  skip(count: number): void {
+    this.next = (this.next + count) % this.size;
+  }
 }
 
 /** One scenario's state across the rounds. */
@@ -549,31 +622,35 @@ interface ScenarioRun {
   scenario: Scenario;
   target: AppProcess;
   /** alice's one token, for the scenarios without a rotation. */
-  token: string;
+  token: TokenFile;
   rotation?: TokenRotation;
+  /** wrk goes to BENCH_CPU. */
+  pinned: boolean;
   samples: LoadSample[];
   keycloak: KeycloakCounts;
   cpuMs: number;
 }
 
-/** The autocannon options of a scenario (a token rotation sets the header per request). */
-function optionsOf(run: ScenarioRun): Omit<LoadOptions, 'durationSeconds' | 'amount'> {
+/** The wrk options of a scenario (a rotation starts where the last run stopped). */
+function optionsOf(run: ScenarioRun): Omit<LoadOptions, 'durationSeconds'> {
   const { scenario, rotation, target } = run;
-  const headers: Record<string, string> = {};
-  if (scenario.authenticated && !rotation) headers.authorization = `Bearer ${run.token}`;
   return {
     url: target.url + scenario.path,
     method: scenario.method,
-    headers,
     connections: CONNECTIONS,
-    ...(scenario.authenticated && rotation ? { nextToken: rotation.take } : {}),
+    expectedStatus: scenario.expectedStatus,
+    ...(scenario.authenticated
+      ? rotation
+        ? { tokensFile: rotation.file.path, rotateFrom: rotation.offset }
+        : { tokensFile: run.token.path }
+      : {}),
+    ...(run.pinned ? { cpu: BENCH_CPU } : {}),
   };
 }
 
 /**
  * A warm-up run, not counted: WARMUP seconds, or, with a token rotation, one pass over all its
- * tokens (each is verified once, and the cache fills as it would in service). autocannon builds
- * one request per connection more than it sends, so the pass sends a few more than the set.
+ * tokens (each is verified once, and the cache fills as it would in service).
  */
 async function warmUp(run: ScenarioRun): Promise<void> {
   const { scenario, rotation } = run;
@@ -582,10 +659,14 @@ async function warmUp(run: ScenarioRun): Promise<void> {
     : `${WARMUP} s`;
   progress(`${scenario.instance}: warm-up ${scenario.method} ${scenario.path} (${what})\n`);
   const started = performance.now();
-  await load({
-    ...optionsOf(run),
-    ...(rotation ? { amount: rotation.size + 2 * CONNECTIONS } : { durationSeconds: WARMUP }),
-  });
+  if (rotation) {
+    await pass(optionsOf(run), rotation.size, WARMUP_PASS_MAX_SECONDS);
+    // The pass went once round, and wrk may have sent up to one more request per connection
+    // (tokens from the first again) before it exited: the measured runs start past those.
+    rotation.skip(CONNECTIONS);
+  } else {
+    await load({ ...optionsOf(run), durationSeconds: WARMUP });
+  }
   await settle(run);
   if (rotation) {
     const seconds = (performance.now() - started) / 1000;
@@ -605,12 +686,9 @@ async function measureOnce(
   const { scenario, target } = run;
   const before = { ...keycloak.requests };
   const cpuBefore = await target.cpuMs();
-  const sample = await load({
-    ...optionsOf(run),
-    durationSeconds: DURATION / ROUNDS,
-    recordLatencies: true,
-  });
+  const sample = await load({ ...optionsOf(run), durationSeconds: SECONDS });
   run.cpuMs += (await target.cpuMs()) - cpuBefore;
+  run.rotation?.skip(sample.tokensTaken);
   await settle(run);
   sample.endedAt = performance.now(); // the counters below cover the settling request too
   for (const [endpoint, n] of Object.entries(keycloak.requests)) {
@@ -620,28 +698,67 @@ async function measureOnce(
   run.samples.push(sample);
   progress(
     `round ${round + 1}/${ROUNDS} ${scenario.instance} ${scenario.method} ${scenario.path}: ` +
-      `${Math.round(sampleReqPerSec(sample))} req/s\n`,
+      `${Math.round(sampleReqPerSec(sample))} req/s; wrk: ${generatorText(sample.generator)}\n`,
   );
 }
 
 /**
  * One more request of the scenario, awaited, before the stand-in counters are read: a request
- * autocannon abandoned at the end of a run may have started an introspection that reaches the
+ * wrk abandoned at the end of a run may have started an introspection that reaches the
  * stand-in later. The app shares one pending introspection per token, so when this request is
  * answered that call has been counted, and it is not put on the next scenario's account.
  */
 async function settle(run: ScenarioRun): Promise<void> {
-  const { url, method, headers, nextToken } = optionsOf(run);
-  if (nextToken) headers.authorization = `Bearer ${nextToken()}`;
-  const response = await fetch(url, { method, headers });
+  const { scenario, rotation, target } = run;
+  const headers: Record<string, string> = {};
+  if (scenario.authenticated) {
+    headers.authorization = `Bearer ${rotation ? rotation.take() : run.token.tokens[0]}`;
+  }
+  const response = await fetch(target.url + scenario.path, { method: scenario.method, headers });
   await response.arrayBuffer();
+}
+
+/** "31 % of a CPU, ran or waited to run 40 % of the time, CPU 0 88 % busy". */
+function generatorText({ cpuShare, demand, coreBusy }: LoadSample['generator']): string {
+  const pct = (share: number): string => `${Math.round(share * 100)} %`;
+  return [
+    `${pct(cpuShare)} of a CPU`,
+    ...(demand === undefined ? [] : [`ran or waited to run ${pct(demand)} of the time`]),
+    ...(coreBusy === undefined ? [] : [`CPU ${BENCH_CPU} ${pct(coreBusy)} busy`]),
+  ].join(', ');
+}
+
+/** The load generator's busiest runs, and how many runs found its CPU saturated. */
+function generatorLoadOf(measurements: Measurement[]): RunInfo['generatorLoad'] {
+  const most = (of: (m: Measurement) => number | undefined): { max: number; scenario: string } =>
+    measurements.reduce(
+      (worst, m) => ((of(m) ?? -1) > worst.max ? { max: of(m)!, scenario: m.scenario.id } : worst),
+      { max: -1, scenario: '' },
+    );
+  const cpu = most((m) => m.load.generator.maxCpuShare);
+  const demand = most((m) => m.load.generator.maxDemand);
+  const busy = measurements.flatMap((m) => m.load.generator.coreBusy);
+  return {
+    maxCpuShare: cpu.max,
+    cpuScenario: cpu.scenario,
+    ...(demand.max >= 0 ? { maxDemand: demand.max, demandScenario: demand.scenario } : {}),
+    ...(busy.length
+      ? {
+          core: {
+            max: Math.max(...busy),
+            saturatedRuns: busy.filter((b) => b >= SATURATED).length,
+            runs: busy.length,
+          },
+        }
+      : {}),
+  };
 }
 
 /**
  * Keeps the servers and the load generator off each other's CPU: this process (every thread:
- * autocannon, the stand-in, libuv's pool; threads made later inherit it) moves to CPU 0 with
- * `taskset -a -p`, and the children are started under `taskset -c 1`. Skipped without
- * taskset or a second CPU, or when BENCH_PIN=0.
+ * the stand-in, libuv's pool; threads made later inherit it) moves to CPU 0 with
+ * `taskset -a -p`, wrk runs under `taskset -c 0` and the servers under `taskset -c 1`. Skipped
+ * without taskset or a second CPU, or when BENCH_PIN=0.
  */
 function pinCpus(): { pinned: boolean; text: string } {
   const unpinned = (why: string) => ({
@@ -660,14 +777,15 @@ function pinCpus(): { pinned: boolean; text: string } {
   }
   return {
     pinned: true,
-    text: `Pinned with taskset: every server child on CPU ${SERVER_CPU} (one at a time under load, the others idle), this process (autocannon and the stand-in) on CPU ${BENCH_CPU}.`,
+    text: `Pinned with taskset: every server child on CPU ${SERVER_CPU} (one at a time under load, the others idle), wrk and this process (the Keycloak stand-in) on CPU ${BENCH_CPU}.`,
   };
 }
 
-/** Stops the apps (by PID) and the stand-in; safe to call twice. */
+/** Stops the apps (by PID) and the stand-in, and deletes the token files; safe to call twice. */
 async function cleanup(): Promise<void> {
   await Promise.all(apps.map((a) => a.stop()));
   await standIn?.stop();
+  await Promise.all(tokenFiles.map((path) => rm(path, { force: true })));
 }
 
 function progress(text: string): void {
