@@ -62,6 +62,10 @@ describe.each(ADAPTERS)('%s: answers keep the OpenAPI contract (Keycloak stand-i
     expect(withoutKeycloakOrigin(served)).toEqual(withoutKeycloakOrigin(committed));
   });
 
+  it("gives each error response an example of that status that matches the response's schema", () => {
+    expect(contract.exampleProblems()).toEqual([]);
+  });
+
   const rows = [...TABLE_ROWS, ...BAD_TOKEN_ROWS, ...APP_ROWS, ...ITEM_ROWS];
   const check = async (row: ContractRow) => {
     if (row.fault) keycloak.failNext(...row.fault);

@@ -17,8 +17,16 @@ export class AdminController {
   @ApiOperation({ summary: "List the realm's users, a page at a time (via the service account)" })
   @ApiOkResponse({ type: [RealmUserDto], description: 'A page of realm users' })
   @ApiErrors(
-    { status: 400, description: '`first` or `max` is not a whole number in range' },
-    { status: 502, description: 'Keycloak refused or could not be reached' },
+    {
+      status: 400,
+      description: '`first` or `max` is not a whole number in range',
+      example: ['max must not be greater than 100'],
+    },
+    {
+      status: 502,
+      description: 'Keycloak refused or could not be reached',
+      example: 'Failed to read users from Keycloak',
+    },
   )
   listUsers(@Query() query: ListUsersQuery): Promise<RealmUserDto[]> {
     return this.admin.listUsers(query.first, query.max);

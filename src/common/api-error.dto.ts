@@ -5,7 +5,7 @@ import { ApiProperty } from '@nestjs/swagger';
  * error}`, which the auth library's and the app's filters write too.
  */
 export class ApiError {
-  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 404 })
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 400 })
   statusCode!: number;
 
   // A string, except for a 400 from body or query validation, where class-validator gives one
@@ -13,10 +13,10 @@ export class ApiError {
   // typed as either rather than reshaped: see docs/errors.md.
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-    example: 'Item 7 not found',
+    example: 'id must be a positive whole number',
   })
   message!: string | string[];
 
-  @ApiProperty({ description: 'The status text', example: 'Not Found' })
+  @ApiProperty({ description: 'The status text', example: 'Bad Request' })
   error!: string;
 }

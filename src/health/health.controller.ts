@@ -37,7 +37,11 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: signing keys loaded and the database answering' })
   @ApiOkResponse({ type: ReadinessDto, description: 'Tokens can be verified, items stored' })
-  @ApiErrors({ status: 503, description: 'Not ready: the message names the failing check' })
+  @ApiErrors({
+    status: 503,
+    description: 'Not ready: the message names the failing check',
+    example: 'Not ready: database unreachable',
+  })
   async ready(): Promise<ReadinessDto> {
     if (this.shutdown.draining) throw new ServiceUnavailableException('Not ready: shutting down');
     const status = this.keys.status();

@@ -66,7 +66,15 @@ export class ItemsController {
 
   @Get()
   @ApiOperation({ summary: 'List items, oldest first, a page at a time' })
-  @ApiErrors(400, { status: 503, description: 'Database unavailable', retryAfter: true })
+  @ApiErrors(
+    { status: 400, example: ['limit must be a whole number from 1 to 100'] },
+    {
+      status: 503,
+      description: 'Database unavailable',
+      retryAfter: true,
+      example: 'Database unavailable',
+    },
+  )
   @ApiOkResponse({
     type: [Item],
     headers: {
@@ -96,9 +104,14 @@ export class ItemsController {
   @ApiOperation({ summary: 'Get one item' })
   @ApiOkResponse({ type: Item, headers: ETAG })
   @ApiErrors(
-    400,
-    { status: 404, description: 'Unknown id' },
-    { status: 503, description: 'Database unavailable', retryAfter: true },
+    { status: 400, example: 'id must be a positive whole number' },
+    { status: 404, description: 'Unknown id', example: 'Item 7 not found' },
+    {
+      status: 503,
+      description: 'Database unavailable',
+      retryAfter: true,
+      example: 'Database unavailable',
+    },
   )
   @ApiParam(ID_PARAM)
   async findOne(
@@ -116,7 +129,16 @@ export class ItemsController {
   @Permission('items#create')
   @ApiOperation({ summary: 'Create an item owned by the caller' })
   @ApiCreatedResponse({ type: Item })
-  @ApiErrors(400, 409, { status: 503, description: 'Database unavailable', retryAfter: true })
+  @ApiErrors(
+    { status: 400, example: ['name must be longer than or equal to 1 characters'] },
+    { status: 409, example: 'Conflicts with stored data' },
+    {
+      status: 503,
+      description: 'Database unavailable',
+      retryAfter: true,
+      example: 'Database unavailable',
+    },
+  )
   create(@Body() dto: CreateItemDto, @CurrentUser() user: AuthPrincipal): Promise<Item> {
     return this.items.create(dto.name, user.sub);
   }
@@ -127,14 +149,20 @@ export class ItemsController {
   @ApiOperation({ summary: "Rename an item: the owner's (with api-write) or any api-admin's" })
   @ApiOkResponse({ type: Item, headers: ETAG })
   @ApiErrors(
-    400,
-    { status: 404, description: 'Unknown id' },
-    409,
+    { status: 400, example: 'If-Match must be * or entity tags such as "3"' },
+    { status: 404, description: 'Unknown id', example: 'Item 7 not found' },
+    { status: 409, example: 'Conflicts with stored data' },
     {
       status: 412,
       description: 'If-Match names a version the item no longer has, or weak tags only (W/"3")',
+      example: 'Item 7 has changed since the version given in If-Match; fetch it again',
     },
-    { status: 503, description: 'Database unavailable', retryAfter: true },
+    {
+      status: 503,
+      description: 'Database unavailable',
+      retryAfter: true,
+      example: 'Database unavailable',
+    },
   )
   @ApiHeader({
     name: 'If-Match',
@@ -161,9 +189,14 @@ export class ItemsController {
   @ApiOperation({ summary: 'Delete an item (api-admin, token checked live with Keycloak)' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(
-    400,
-    { status: 404, description: 'Unknown id' },
-    { status: 503, description: 'Database unavailable', retryAfter: true },
+    { status: 400, example: 'id must be a positive whole number' },
+    { status: 404, description: 'Unknown id', example: 'Item 7 not found' },
+    {
+      status: 503,
+      description: 'Database unavailable',
+      retryAfter: true,
+      example: 'Database unavailable',
+    },
   )
   @ApiParam(ID_PARAM)
   remove(@ItemId() id: number): Promise<void> {

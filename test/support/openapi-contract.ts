@@ -10,7 +10,13 @@ export interface OpenApiDocument {
 interface ResponseSpec {
   description: string;
   headers?: Record<string, { required?: boolean; schema?: { type?: string } }>;
-  content?: Record<string, { schema?: unknown }>;
+  content?: Record<string, MediaSpec>;
+}
+
+interface MediaSpec {
+  schema?: unknown;
+  example?: unknown;
+  examples?: Record<string, { value?: unknown }>;
 }
 
 /** What a check reads of an HTTP answer; supertest's Response fits. */
@@ -63,6 +69,41 @@ export class OpenApiContract {
       ...this.bodyProblems(`${where} body`, spec, answer),
       ...this.headerProblems(where, spec, answer),
     ];
+  }
+
+  /**
+   * What is wrong with the document's own error examples: each example of a 4xx/5xx response
+   * must match that response's schema and carry that response's status as `statusCode`.
+   */
+  exampleProblems(): string[] {
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(this.document.paths)) {
+      for (const [method, { responses }] of Object.entries(item)) {
+        for (const [status, spec] of Object.entries(responses)) {
+          if (Number(status) < 400) continue;
+          const where = `${method.toUpperCase()} ${path} → ${status} example`;
+          problems.push(...this.mediaExampleProblems(where, Number(status), spec));
+        }
+      }
+    }
+    return problems;
+  }
+
+  private mediaExampleProblems(where: string, status: number, spec: ResponseSpec): string[] {
+    const problems: string[] = [];
+    for (const media of Object.values(spec.content ?? {})) {
+      const values = [
+        ...(media.example === undefined ? [] : [media.example]),
+        ...Object.values(media.examples ?? {}).map((example) => example.value),
+      ];
+      if (values.length === 0) problems.push(`${where}: none`);
+      for (const value of values) {
+        problems.push(...this.schemaProblems(where, media.schema, value));
+        const statusCode = (value as { statusCode?: unknown } | undefined)?.statusCode;
+        if (statusCode !== status) problems.push(`${where}: statusCode ${String(statusCode)}`);
+      }
+    }
+    return problems;
   }
 
   private operation(method: string, path: string) {

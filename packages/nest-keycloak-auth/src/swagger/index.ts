@@ -3,8 +3,10 @@ export { documentAuth, type DocumentAuthOptions } from './document-auth.js';
 export {
   AUTH_ERROR_BODY,
   DEFAULT_ERROR_SCHEMA,
+  errorExample,
   RETRY_AFTER,
   WWW_AUTHENTICATE,
+  type ErrorBodyExample,
 } from './error-responses.js';
 export {
   OAUTH2_SCHEME,
