@@ -1,24 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
-/**
- * CSP directives as helmet takes them: camelCase names, each a list of sources or functions of
- * the request. Declared here, narrower than helmet's own typings, so both option sets
- * (src/common/security-headers.ts) share one shape.
- */
-export type Directives = Record<
-  string,
-  ReadonlyArray<string | ((request: IncomingMessage, response: ServerResponse) => string)>
->;
-
-/**
- * Every answer of the API itself is JSON (or empty): it loads nothing and may be framed nowhere,
- * so a browser that renders one by mistake runs nothing in it.
- */
-export const API_DIRECTIVES: Directives = {
-  defaultSrc: ["'none'"],
-  frameAncestors: ["'none'"],
-};
-
 /**
  * Swagger UI at /docs/, as @nestjs/swagger serves it: its scripts are files (the options are in
  * swagger-ui-init.js, the popup's return page loads oauth2-redirect.js), so no inline script
@@ -28,7 +7,9 @@ export const API_DIRECTIVES: Directives = {
  * on each request, since discovery may change it) is the one other origin it may connect to.
  * The sign-in page itself opens in a popup, which `connect-src` does not govern.
  */
-export function docsDirectives(keycloakOrigin: () => string): Directives {
+export function docsDirectives(
+  keycloakOrigin: () => string,
+): Record<string, Array<string | (() => string)>> {
   return {
     defaultSrc: ["'none'"],
     scriptSrc: ["'self'"],

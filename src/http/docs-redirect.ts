@@ -1,0 +1,17 @@
+/** Where SwaggerModule serves the UI (configureApp's `setUpDocs`). */
+export const DOCS_PATH = '/docs';
+
+/**
+ * Where a GET or HEAD of exactly `/docs` (any query kept) is sent: `docs/`, relative, so any
+ * proxy path prefix stays. Swagger UI resolves its OAuth2 redirect page against the page's
+ * folder: from `/docs` Keycloak would be asked to return to `/oauth2-redirect.html`, which is
+ * neither served nor registered. Undefined for every other request. Not a route: Express'
+ * non-strict routing and Fastify's ignoreTrailingSlash would match `/docs/` as well.
+ */
+export function docsFolderLocation(method: string, url: string): string | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  const query = url.indexOf('?');
+  const pathname = query < 0 ? url : url.slice(0, query);
+  if (pathname !== DOCS_PATH) return undefined;
+  return `docs/${query < 0 ? '' : url.slice(query)}`;
+}
