@@ -21,14 +21,3 @@ export function docsDirectives(
     frameAncestors: ["'none'"],
   };
 }
-
-/**
- * Whether `path` (a URL or, on Fastify, a route's pattern) is Swagger UI at `docsPath` or one of
- * its files under it; not `/docs-json`. Case-insensitive, as the app's routing is.
- */
-export function isDocsPath(path: string | undefined, docsPath: string): boolean {
-  if (path === undefined) return false;
-  const lower = path.toLowerCase();
-  const docs = docsPath.toLowerCase();
-  return lower === docs || lower.startsWith(`${docs}/`) || lower.startsWith(`${docs}?`);
-}

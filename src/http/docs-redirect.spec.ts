@@ -1,4 +1,4 @@
-import { docsFolderLocation } from './docs-redirect.js';
+import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
 
 describe('docsFolderLocation', () => {
   it.each([
@@ -18,4 +18,15 @@ describe('docsFolderLocation', () => {
   ])('leaves %s %s alone', (method, url) => {
     expect(docsFolderLocation(method, url)).toBeUndefined();
   });
+});
+
+describe('isDocsPath', () => {
+  it.each(['/docs', '/docs/', '/DOCS/index.html', '/docs/swagger-ui-init.js', '/docs?x=1'])(
+    'counts %s as Swagger UI',
+    (url) => expect(isDocsPath(url)).toBe(true),
+  );
+
+  it.each(['/docs-json', '/documents', '/items', '/'])('counts %s as the API', (url) =>
+    expect(isDocsPath(url)).toBe(false),
+  );
 });

@@ -1,4 +1,4 @@
-/** Where SwaggerModule serves the UI (configureApp's `setUpDocs`). */
+/** Where SwaggerModule serves the UI (`setUpDocs` in src/app.setup.ts). */
 export const DOCS_PATH = '/docs';
 
 /**
@@ -14,4 +14,15 @@ export function docsFolderLocation(method: string, url: string): string | undefi
   const pathname = query < 0 ? url : url.slice(0, query);
   if (pathname !== DOCS_PATH) return undefined;
   return `docs/${query < 0 ? '' : url.slice(query)}`;
+}
+
+/**
+ * Whether `url` is Swagger UI's page or one of its files (under `/docs/`), which get helmet's
+ * headers; not `/docs-json`. Case-insensitive, as the app's routing is.
+ */
+export function isDocsPath(url: string): boolean {
+  const lower = url.toLowerCase();
+  return (
+    lower === DOCS_PATH || lower.startsWith(`${DOCS_PATH}/`) || lower.startsWith(`${DOCS_PATH}?`)
+  );
 }

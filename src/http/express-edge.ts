@@ -3,8 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request-context.js';
 import type { HttpMetrics } from '../metrics/http-metrics.js';
-import { isDocsPath } from './content-security-policy.js';
-import { DOCS_PATH, docsFolderLocation } from './docs-redirect.js';
+import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
 import type { HttpEdge } from './http-edge.js';
 import type { Header } from './security-headers.js';
 
@@ -43,7 +42,7 @@ function securityHeadersMiddleware(
   docs: (req: Request, res: Response, next: (error?: unknown) => void) => void,
 ) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (isDocsPath(req.url, DOCS_PATH)) return docs(req, res, next);
+    if (isDocsPath(req.url)) return docs(req, res, next);
     for (const [name, value] of api) res.setHeader(name, value);
     next();
   };

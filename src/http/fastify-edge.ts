@@ -3,8 +3,7 @@ import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request-context.js';
 import type { HttpMetrics } from '../metrics/http-metrics.js';
-import { isDocsPath } from './content-security-policy.js';
-import { DOCS_PATH, docsFolderLocation } from './docs-redirect.js';
+import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
 import type { HttpEdge } from './http-edge.js';
 
 /** Fastify keeps header names in lower case: given so, each is set without converting. */
@@ -24,7 +23,7 @@ export function useFastifyEdge(app: INestApplication, edge: HttpEdge): void {
   app.enableCors(edge.cors);
   const headers = Object.fromEntries(edge.apiHeaders);
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (isDocsPath(request.url, DOCS_PATH)) {
+    if (isDocsPath(request.url)) {
       return edge.docsHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
     }
     void reply.headers(headers);
