@@ -21,7 +21,12 @@ import { PartnersModule } from './partners/partners.module.js';
  */
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, load: [keycloakConfig, appConfig] }),
+    // ignoreEnvFile: main.ts has read .env into the environment once, before the checks.
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [keycloakConfig, appConfig],
+    }),
     AuthModule.forRootAsync({
       inject: [keycloakConfig.KEY],
       useFactory: (options: AuthModuleOptions) => options,

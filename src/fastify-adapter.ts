@@ -22,7 +22,7 @@ function trustProxy(value: AppConfig['trustProxy']): TrustProxy {
 /**
  * The router's own refusals, which run before any hook or filter: a bad %-escape gets the
  * fixed 400 Express' RequestParseErrorFilter gives it, never Fastify's text (it echoes the URL),
- * and the X-Request-Id the request hook (src/logging/request-context.hooks.ts) never set.
+ * and the X-Request-Id the request hook (src/http/fastify-edge.ts) never set.
  */
 function routerError(
   error: Error & { code?: string },

@@ -63,6 +63,14 @@ describe.each(ADAPTERS)('%s: request ids and JSON logs (Keycloak stand-in)', (ad
             .send('{"name": not json}'),
       ],
       ['a bad %-escape', 400, () => request(app.getHttpServer()).get('/items/%E0%A4%A')],
+      [
+        'a CORS preflight',
+        204,
+        () =>
+          request(app.getHttpServer())
+            .options('/items')
+            .set({ Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET' }),
+      ],
     ])('is echoed on the answer to %s (%i)', async (_label, status, send) => {
       const id = uniqueId(`echo-${status}`);
       const response = await send().set('X-Request-Id', id);

@@ -7,7 +7,6 @@ export const MAX_BODY_DEPTH = 32;
  * The app-wide ValidationPipe (whitelist, forbidNonWhitelisted, transform), which first
  * refuses input nested deeper than {@link MAX_BODY_DEPTH}: class-transformer walks unknown
  * properties recursively, and 5,000 nested arrays (10 KB of JSON) overflow its stack — a 500.
- * A type with a static `fromRequest` ({@link SelfParsing}) is handed its raw input instead.
  */
 export class AppValidationPipe extends ValidationPipe {
   constructor() {
@@ -19,22 +18,8 @@ export class AppValidationPipe extends ValidationPipe {
     if (metadata.type !== 'custom' && depthExceeds(value, MAX_BODY_DEPTH)) {
       throw new BadRequestException(`Request ${metadata.type} is nested too deeply`);
     }
-    const fromRequest = (metadata.metatype as Partial<SelfParsing> | undefined)?.fromRequest;
-    if (metadata.type !== 'custom' && typeof fromRequest === 'function') {
-      return fromRequest.call(metadata.metatype, value);
-    }
     return super.transform(value, metadata);
   }
-}
-
-/**
- * A query or body type that checks its own input with a static `fromRequest` (which throws an
- * HttpException, normally 400, on bad input) instead of class-validator: for small, hot inputs,
- * such as ListItemsQuery. Its OpenAPI description still comes from its `@ApiProperty` fields.
- * The name is one no built-in type has (`Date.parse` would turn a `Date` parameter into a number).
- */
-export interface SelfParsing {
-  fromRequest(raw: unknown): unknown;
 }
 
 /** Iterative, so the check itself cannot overflow the stack; stops at the first too-deep node. */

@@ -152,7 +152,7 @@ export type DatabaseSettings = (
   seedDemoItems?: boolean;
 };
 
-/** How the app stops on SIGTERM or SIGINT (src/shutdown/graceful-shutdown.ts). */
+/** How the app stops on SIGTERM or SIGINT (src/shutdown/shutdown.service.ts). */
 export interface ShutdownSettings {
   /** Readiness answers 503 this long before the server stops accepting connections. @default 5000 */
   drainMs: number;

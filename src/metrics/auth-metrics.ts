@@ -11,7 +11,6 @@ import {
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { metricsEnabled } from './metrics.registry.js';
-import { CounterSeries, type CounterChild } from './plain-metrics.js';
 
 const STAGES = ['authentication', 'authorization', 'introspection'] as const;
 const ENDPOINTS: KeycloakEndpoint[] = ['discovery', 'jwks', 'token', 'introspection', 'admin'];
@@ -19,16 +18,19 @@ const OUTCOMES = ['success', 'refused', 'error'] as const;
 /** Seconds; a back-channel call is a network round trip, up to the HTTP timeout. */
 const KEYCLOAK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** One labelled series of a counter, made once and kept. */
+type CounterChild = ReturnType<Counter['labels']>;
+
 /**
  * The auth library's work as Prometheus metrics, fed by its `node:diagnostics_channel`
  * messages (AUTH_CHANNELS): decisions, Keycloak calls, cache lookups and the key set. Subscribed
  * only with metrics on (the library skips publishing while nobody listens), unsubscribed when
- * the module is destroyed. Label children are made once and looked up by the message's fields,
- * so the hot path (an accepted decision, a cache hit) allocates nothing.
+ * the module is destroyed. Label children are made in advance where the labels are known (an
+ * accepted decision, a cache hit or miss), so the hot path looks no labels up.
  */
 @Injectable()
 export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
-  private readonly decisions: CounterSeries<'stage' | 'outcome' | 'reason'>;
+  private readonly decisions: Counter<'stage' | 'outcome' | 'reason'>;
   /** Children of the library's constant (frozen) decision messages, by the message itself. */
   private readonly constantDecisions = new Map<AuthDecisionMessage, CounterChild>();
   private readonly keycloakRequests: Counter<'endpoint' | 'outcome'>;
@@ -43,15 +45,14 @@ export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {
     const registers = [registry];
-    // Counted on every request: a counter of our own (src/metrics/plain-metrics.ts).
-    this.decisions = new CounterSeries(
-      registry,
-      'auth_decisions_total',
-      'Authentication, authorization and introspection decisions, by outcome and reason code.',
-      ['stage', 'outcome', 'reason'],
-    );
+    this.decisions = new Counter({
+      name: 'auth_decisions_total',
+      help: 'Authentication, authorization and introspection decisions, by outcome and reason code.',
+      labelNames: ['stage', 'outcome', 'reason'],
+      registers,
+    });
     // Present (at 0) from the start, so rate() and ratios have a series before the first request.
-    for (const stage of STAGES) this.decisions.child({ stage, outcome: 'accepted', reason: 'ok' });
+    for (const stage of STAGES) this.decisions.labels(stage, 'accepted', 'ok').inc(0);
     this.keycloakRequests = new Counter({
       name: 'keycloak_requests_total',
       help: 'Back-channel calls to Keycloak, by endpoint and outcome (refused: a non-2xx answer; error: no answer).',
@@ -69,8 +70,8 @@ export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
       registers,
     });
     this.cacheLookups = {
-      verified_token: cacheCounter('verified_token', 'verified-token', registry),
-      introspection: cacheCounter('introspection', 'introspection answer', registry),
+      verified_token: cacheCounter('verified_token', 'verified-token', registers),
+      introspection: cacheCounter('introspection', 'introspection answer', registers),
     };
     this.jwksKeys = new Gauge({
       name: 'jwks_keys',
@@ -107,14 +108,14 @@ export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
 
   /**
    * The child of a decision. Accepted decisions are the library's frozen constants (one per
-   * stage): their child is found by the message, without hashing labels. Refusals are new
-   * messages (each already a failed request): their labels are looked up.
+   * stage): their child is found by the message. Refusals are new messages (each already a
+   * failed request): their labels are looked up.
    */
   private decision(message: AuthDecisionMessage): CounterChild {
     let child = this.constantDecisions.get(message);
     if (child === undefined) {
       const { stage, outcome, reason } = message;
-      child = this.decisions.child({ stage, outcome, reason });
+      child = this.decisions.labels(stage, outcome, reason);
       if (Object.isFrozen(message)) this.constantDecisions.set(message, child);
     }
     return child;
@@ -128,12 +129,15 @@ export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
 }
 
 /** `<cache>_cache_requests_total{result}`, counted on every request, both series made up front. */
-function cacheCounter(cache: string, what: string, registry: Registry) {
-  const counter = new CounterSeries(
-    registry,
-    `${cache}_cache_requests_total`,
-    `Lookups in the ${what} cache, by result (hit or miss).`,
-    ['result'],
-  );
-  return { hit: counter.child({ result: 'hit' }), miss: counter.child({ result: 'miss' }) };
+function cacheCounter(cache: string, what: string, registers: Registry[]) {
+  const counter = new Counter({
+    name: `${cache}_cache_requests_total`,
+    help: `Lookups in the ${what} cache, by result (hit or miss).`,
+    labelNames: ['result'],
+    registers,
+  });
+  const [hit, miss] = [counter.labels('hit'), counter.labels('miss')];
+  hit.inc(0);
+  miss.inc(0);
+  return { hit, miss };
 }

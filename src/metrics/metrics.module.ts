@@ -9,7 +9,7 @@ import { MetricsServer } from './metrics.server.js';
 
 /**
  * Prometheus metrics on METRICS_PORT (default 9464; 0 turns them off): the process, the API's
- * requests (src/metrics/http-metrics.hooks.ts, called from configureApp), the auth library's
+ * requests (timed by the HTTP edge, src/http/), the auth library's
  * decisions, Keycloak calls, caches and keys, and the PostgreSQL pool. One registry per app,
  * provided under prom-client's `Registry` class.
  */

@@ -1,0 +1,56 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { performance } from 'node:perf_hooks';
+import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request-context.js';
+import type { HttpMetrics } from '../metrics/http-metrics.js';
+import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
+import type { HttpEdge } from './http-edge.js';
+import type { Header } from './security-headers.js';
+
+/** The edge (src/http/http-edge.ts) as Express middleware, in the order they run. */
+export function useExpressEdge(app: INestApplication, edge: HttpEdge): void {
+  app.use(requestContextMiddleware);
+  if (edge.metrics) app.use(timingMiddleware(edge.metrics));
+  app.enableCors(edge.cors);
+  app.use(securityHeadersMiddleware(edge.apiHeaders, edge.docsHeaders));
+  app.use(docsRedirectMiddleware);
+}
+
+/** Gives the request its id (echoed) and serves the rest of it inside its log context. */
+function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const context = contextOf(req.headers);
+  res.setHeader(REQUEST_ID_HEADER, context.requestId);
+  requestContext.run(context, next);
+}
+
+/** Times the request until its response is finished, labelled with the matched route. */
+function timingMiddleware(metrics: HttpMetrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const path = (req.route as { path?: string } | undefined)?.path;
+      const route = path === undefined ? undefined : `${req.baseUrl}${path}`;
+      metrics.observe(req.method, route, res.statusCode, (performance.now() - started) / 1000);
+    });
+    next();
+  };
+}
+
+/** The API's headers, or helmet's for Swagger UI. */
+function securityHeadersMiddleware(
+  api: readonly Header[],
+  docs: (req: Request, res: Response, next: (error?: unknown) => void) => void,
+) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (isDocsPath(req.url)) return docs(req, res, next);
+    for (const [name, value] of api) res.setHeader(name, value);
+    next();
+  };
+}
+
+function docsRedirectMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const location = docsFolderLocation(req.method, req.url);
+  if (location === undefined) return next();
+  res.status(301).setHeader('Location', location);
+  res.end();
+}

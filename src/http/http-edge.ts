@@ -1,0 +1,38 @@
+import type { INestApplication } from '@nestjs/common';
+import type { AppConfig } from '../config/app.config.js';
+import { HttpMetrics } from '../metrics/http-metrics.js';
+import { metricsEnabled } from '../metrics/metrics.registry.js';
+import { corsOptions } from './cors.options.js';
+import { useExpressEdge } from './express-edge.js';
+import { useFastifyEdge } from './fastify-edge.js';
+import { apiSecurityHeaders, docsSecurityHeaders } from './security-headers.js';
+
+/** What runs before routing, built once from the settings; each platform file applies it. */
+export interface HttpEdge {
+  /** `app.enableCors()`'s options. */
+  readonly cors: ReturnType<typeof corsOptions>;
+  /** The headers of every API answer (not Swagger UI's). */
+  readonly apiHeaders: ReturnType<typeof apiSecurityHeaders>;
+  /** Helmet, for Swagger UI's pages and files. */
+  readonly docsHeaders: ReturnType<typeof docsSecurityHeaders>;
+  /** Where each request's duration goes; undefined with METRICS_PORT=0. */
+  readonly metrics: HttpMetrics | undefined;
+}
+
+/**
+ * Everything the API does to a request before routing, in this order: its id and log context
+ * (echoed in X-Request-Id, even on a preflight), its timing, CORS (`app.enableCors()`), the
+ * security headers, and the `/docs` redirect. Call before `app.init()`, so unmatched requests
+ * pass through it too. Express: `app.use()` middleware (src/http/express-edge.ts); Fastify:
+ * request hooks (src/http/fastify-edge.ts).
+ */
+export function configureHttpEdge(app: INestApplication, config: AppConfig): void {
+  const edge: HttpEdge = {
+    cors: corsOptions(config.corsOrigins),
+    apiHeaders: apiSecurityHeaders(config),
+    docsHeaders: docsSecurityHeaders(app, config),
+    metrics: metricsEnabled(config) ? app.get(HttpMetrics) : undefined,
+  };
+  if (app.getHttpAdapter().getType() === 'fastify') useFastifyEdge(app, edge);
+  else useExpressEdge(app, edge);
+}
