@@ -4,7 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule, type AuthModuleOptions } from 'nest-keycloak-auth';
 import { AppValidationPipe } from './common/app-validation.pipe.js';
-import { RequestParseErrorFilter } from './common/request-parse-error.filter.js';
+import { HttpErrorFilter } from './common/http-error.filter.js';
 import { appConfig } from './config/app.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { keycloakConfig } from './config/keycloak.config.js';
@@ -42,7 +42,7 @@ import { PartnersModule } from './partners/partners.module.js';
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },
-    { provide: APP_FILTER, useClass: RequestParseErrorFilter },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
   ],
 })
 export class AppModule {}

@@ -2,6 +2,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { AppConfig } from './config/app.config.js';
+import { answerClientError } from './http/client-error.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './logging/request-context.js';
 import {
   BODY_LIMIT_BYTES,
@@ -21,7 +22,7 @@ function trustProxy(value: AppConfig['trustProxy']): TrustProxy {
 
 /**
  * The router's own refusals, which run before any hook or filter: a bad %-escape gets the
- * fixed 400 Express' RequestParseErrorFilter gives it, never Fastify's text (it echoes the URL),
+ * fixed 400 Express' HttpErrorFilter gives it, never Fastify's text (it echoes the URL),
  * and the X-Request-Id the request hook (src/http/fastify-edge.ts) never set.
  */
 function routerError(
@@ -48,6 +49,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: trustProxy(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
     frameworkErrors: routerError,
+    // What Node's parser refuses never reaches Fastify: answered as on Express.
+    clientErrorHandler: answerClientError,
     // Node refuses longer request lines itself (431); Fastify's default cap is 100 characters.
     routerOptions: {
       ignoreTrailingSlash: true,

@@ -18,7 +18,7 @@ const DECODERS: Record<string, () => Transform> = {
 
 /**
  * Gives `error` the shape of the http-errors ones body-parser throws: Nest's Fastify adapter
- * wraps it in an HttpException, which RequestParseErrorFilter answers with a fixed message.
+ * wraps it in an HttpException, which HttpErrorFilter answers with a fixed message.
  */
 function asHttpError<E extends Error>(error: E, status: number): E {
   return Object.assign(error, { status, statusCode: status, expose: false });

@@ -1,7 +1,7 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { once } from 'node:events';
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { KeycloakStandIn, tamperPayload } from 'nest-keycloak-auth/testing';
 import { ADAPTERS } from './support/adapters.js';
@@ -222,6 +222,41 @@ describe.each(ADAPTERS)('%s: request ids and JSON logs (Keycloak stand-in)', (ad
       for (const part of [bob, invalid, expired].flatMap((token) => token.split('.'))) {
         expect(logs.lines.filter((line) => line.includes(part))).toEqual([]);
       }
+    });
+  });
+
+  describe('requests the HTTP parser refuses', () => {
+    /** Writes `raw` to the listening app and resolves with everything it answers. */
+    async function exchange(raw: string): Promise<string> {
+      const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      socket.end(raw);
+      await once(socket, 'close');
+      return answer;
+    }
+
+    it("answers a token with npm's banner pasted in (a line break in a header) with JSON and a log line", async () => {
+      // TOKEN=$(npm run token -- alice), without -s: npm's banner lands inside the header.
+      const banner = `> nest-keycloak-api@0.1.0 token\n> node scripts/token.mjs alice\n\n${bob}`;
+      const answer = await exchange(
+        `GET /me HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${banner}\r\n\r\n`,
+      );
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(head).toMatch(/\r\nContent-Type: application\/json; charset=utf-8\r\n/);
+      expect(JSON.parse(body)).toEqual({
+        statusCode: 400,
+        message: expect.stringMatching(
+          /^Malformed HTTP request: .*line break inside a pasted token/,
+        ),
+        error: 'Bad Request',
+      });
+      const refused = logs.records().filter((line) => line.event === 'http_request_refused');
+      expect(refused.at(-1)).toMatchObject({ level: 'warn', context: 'Http', status: 400 });
+      expect(logs.lines.filter((line) => line.includes(bob.split('.')[1]))).toEqual([]);
     });
   });
 });

@@ -91,19 +91,31 @@ describe.each(ADAPTERS)('%s: unparseable requests (Keycloak stand-in)', (adapter
     },
   );
 
+  it('reads an empty JSON body as no fields: the validation errors, not a parser error', async () => {
+    const { body } = await post('', { 'Content-Type': 'application/json' }).expect(400);
+    expect(body).toMatchObject({
+      statusCode: 400,
+      message: expect.arrayContaining(['name must be a string']),
+    });
+  });
+
   it.each([
-    ['an empty JSON body', '', 'application/json'],
+    [
+      'a form (curl -d without a Content-Type)',
+      '{"name":"x"}',
+      'application/x-www-form-urlencoded',
+    ],
     ['a text/plain body', 'name=x', 'text/plain'],
-  ])(
-    'reads %s as no fields: the validation errors, not a parser error',
-    async (_label, text, type) => {
-      const { body } = await post(text, { 'Content-Type': type }).expect(400);
-      expect(body).toMatchObject({
-        statusCode: 400,
-        message: expect.arrayContaining(['name must be a string']),
-      });
-    },
-  );
+  ])('answers %s with 415 naming the type it reads', async (_label, text, type) => {
+    const { body, headers } = await post(text, { 'Content-Type': type }).expect(415);
+    expect(body).toEqual({
+      statusCode: 415,
+      message: 'Content-Type must be application/json',
+      error: 'Unsupported Media Type',
+    });
+    expect(headers['x-request-id']).toBeDefined();
+    expect(headers['cache-control']).toBe('no-store');
+  });
 
   it('answers a charset other than UTF with 415', async () => {
     await post('{"name":"a"}', { 'Content-Type': 'application/json; charset=latin1' }).expect(415);
@@ -139,5 +151,25 @@ describe.each(ADAPTERS)('%s: unparseable requests (Keycloak stand-in)', (adapter
   it('still names unknown properties of a shallow body', async () => {
     const { body } = await post('{"name":"a","extra":{"b":[1,[2]]}}').expect(400);
     expect(body).toMatchObject({ statusCode: 400, message: ['property extra should not exist'] });
+  });
+
+  it.each([
+    ['an unknown route (404)', () => request(app.getHttpServer()).get('/no-such-route')],
+    [
+      'an unknown item (404)',
+      () =>
+        request(app.getHttpServer()).get('/items/999999').set('Authorization', `Bearer ${alice}`),
+    ],
+    ['a refused token (401)', () => request(app.getHttpServer()).get('/items')],
+    ['a validation failure (400)', () => post('{"name":""}')],
+    ['malformed JSON (400)', () => post('{"name":')],
+    [
+      'a form body (415)',
+      () => post('a=b', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+    ],
+  ])('writes %s as statusCode, message, error, in that order', async (_label, send) => {
+    const { text, status } = await send();
+    expect(status).toBeGreaterThanOrEqual(400);
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(['statusCode', 'message', 'error']);
   });
 });

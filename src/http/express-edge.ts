@@ -1,19 +1,31 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request-context.js';
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
+import { answerClientError } from './client-error.js';
 import type { HttpEdge } from './http-edge.js';
+import { refusesBody, UNSUPPORTED_MEDIA_TYPE } from './json-body.js';
 import type { Header } from './security-headers.js';
 
 /** The edge (src/http/http-edge.ts) as Express middleware, in the order they run. */
 export function useExpressEdge(app: INestApplication, edge: HttpEdge): void {
+  // What Node's parser refuses never reaches Express: answered in JSON, and logged.
+  (app.getHttpServer() as Server).on('clientError', answerClientError);
   app.use(requestContextMiddleware);
   if (edge.metrics) app.use(timingMiddleware(edge.metrics));
   app.enableCors(edge.cors);
   app.use(securityHeadersMiddleware(edge.apiHeaders, edge.docsHeaders));
   app.use(docsRedirectMiddleware);
+  app.use(jsonBodyMiddleware);
+}
+
+/** A body the API would not read as JSON: 415, before any parser or validation sees it. */
+function jsonBodyMiddleware(req: Request, res: Response, next: NextFunction): void {
+  if (!refusesBody(req.method, req.url, req.headers)) return next();
+  res.status(415).json(UNSUPPORTED_MEDIA_TYPE);
 }
 
 /** Gives the request its id (echoed) and serves the rest of it inside its log context. */

@@ -5,6 +5,7 @@ import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
 import type { HttpEdge } from './http-edge.js';
+import { refusesBody, UNSUPPORTED_MEDIA_TYPE } from './json-body.js';
 
 /** Fastify keeps header names in lower case: given so, each is set without converting. */
 const REPLY_REQUEST_ID = REQUEST_ID_HEADER.toLowerCase();
@@ -30,6 +31,17 @@ export function useFastifyEdge(app: INestApplication, edge: HttpEdge): void {
     done();
   });
   fastify.addHook('onRequest', docsRedirectHook);
+  fastify.addHook('onRequest', jsonBodyHook);
+}
+
+/** A body the API would not read as JSON: 415, before any parser or validation sees it. */
+function jsonBodyHook(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
+  if (!refusesBody(request.method, request.url, request.headers)) return done();
+  void reply.code(415).send(UNSUPPORTED_MEDIA_TYPE);
 }
 
 /** Gives the request its id (echoed) and serves the rest of it inside its log context. */

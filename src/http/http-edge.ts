@@ -22,7 +22,7 @@ export interface HttpEdge {
 /**
  * Everything the API does to a request before routing, in this order: its id and log context
  * (echoed in X-Request-Id, even on a preflight), its timing, CORS (`app.enableCors()`), the
- * security headers, and the `/docs` redirect. Call before `app.init()`, so unmatched requests
+ * security headers, the `/docs` redirect, and a 415 for a body that is not JSON. Call before `app.init()`, so unmatched requests
  * pass through it too. Express: `app.use()` middleware (src/http/express-edge.ts); Fastify:
  * request hooks (src/http/fastify-edge.ts).
  */

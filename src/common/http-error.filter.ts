@@ -3,27 +3,41 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 
 /**
+ * The one place that writes the body of every HttpException, so each 4xx and 5xx reads the same
+ * whoever threw it: `{statusCode, message, error}` in that order (Nest's own exceptions put
+ * `message` first; the auth library's and the database's filters write `statusCode` first).
+ *
  * The body parsers and routers of Express and Fastify fail on what a client sent (bad JSON, a
  * bad gzip stream, a bad %-escape, a body too large) with their own error text, which Nest
  * passes on as the message: "Unexpected token 'x', "{"name": x}" is not valid JSON" echoes the
- * body and the parser's internals. This filter answers them with a fixed message instead, same
- * status, so both platforms answer alike. (Fastify's router refusals never reach a filter: see
+ * body and the parser's internals. Those get a fixed message instead, same status, so both
+ * platforms answer alike. (Fastify's router refusals never reach a filter: see
  * src/fastify-adapter.ts.)
  */
 @Catch(HttpException)
-export class RequestParseErrorFilter extends BaseExceptionFilter {
+export class HttpErrorFilter extends BaseExceptionFilter {
   override catch(exception: HttpException, host: ArgumentsHost): void {
-    const message = fixedMessage(exception);
-    if (message === undefined || host.getType() !== 'http') {
+    if (host.getType() !== 'http') {
       super.catch(exception, host);
       return;
     }
     const status = exception.getStatus();
+    const body = bodyOf(exception, status);
     // Through the adapter, as BaseExceptionFilter replies: the same code on Express and Fastify.
     const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
-    const body = { statusCode: status, message, error: STATUS_CODES[status] ?? 'Bad Request' };
     adapter?.reply(host.switchToHttp().getResponse(), body, status);
   }
+}
+
+/** `{statusCode, message, error}` first, then whatever else the exception's body carries. */
+function bodyOf(exception: HttpException, status: number): Record<string, unknown> {
+  const error = STATUS_CODES[status] ?? 'Error';
+  const fixed = fixedMessage(exception);
+  if (fixed !== undefined) return { statusCode: status, message: fixed, error };
+  const response = exception.getResponse();
+  if (typeof response === 'string') return { statusCode: status, message: response, error };
+  const { statusCode, message, error: text, ...rest } = response as Record<string, unknown>;
+  return { statusCode: statusCode ?? status, message, error: text ?? error, ...rest };
 }
 
 /** A fixed message when the exception wraps a request-parsing error, else undefined. */
