@@ -199,6 +199,23 @@ describe('JwksService', () => {
     expect(await codeOf('k1')).toBe(AuthErrorCode.UnknownKey);
   });
 
+  it('forgets the keys it served once a refetch installs a new key set', async () => {
+    const modulusOf = async (kid: string) =>
+      (await exportJWK(await jwks.getKey(header(kid), TOKEN))).n;
+    expect(await modulusOf('k1')).toBe(k1.n);
+    const reissued = await publicJwk('k2');
+    served = [reissued];
+    jwks.clock += COOLDOWN_MS;
+    expect(await modulusOf('k2')).toBe(reissued.n);
+    expect(await codeOf('k1')).toBe(AuthErrorCode.UnknownKey);
+
+    served = [k2];
+    jwks.clock += COOLDOWN_MS;
+    expect(await codeOf('k3')).toBe(AuthErrorCode.UnknownKey);
+    expect(await modulusOf('k2')).toBe(k2.n);
+    expect(get).toHaveBeenCalledTimes(3);
+  });
+
   it('refreshes stale keys in the background without making the request wait', async () => {
     served = [k2];
     jwks.clock += 600_000;

@@ -34,6 +34,11 @@ const RETRY_MAX_MS = 8_000;
 export class JwksService extends KeySource implements OnApplicationBootstrap {
   private readonly logger = new Logger('Jwks');
   private keySet?: LocalKeySet;
+  /**
+   * The keys the current key set resolved, by header `alg` then `kid`: jose's candidate search
+   * and import run once per key, not once per token. Emptied with each new key set.
+   */
+  private resolved = new Map<string, Map<string | undefined, CryptoKey>>();
   private kids: readonly string[] = [];
   private fetchedAt = 0;
   private attemptedAt = Number.NEGATIVE_INFINITY;
@@ -113,12 +118,24 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
     token: FlattenedJWSInput,
   ): Promise<CryptoKey | undefined> {
     if (!this.keySet) return undefined;
+    // An unprotected header also takes part in jose's choice: such a call is never remembered.
+    const remembered = token.header === undefined ? this.resolved.get(header.alg) : undefined;
+    const known = remembered?.get(header.kid);
+    if (known) return known;
+    const keySet = this.keySet;
+    let key: CryptoKey;
     try {
-      return await this.keySet(header, token);
+      key = await keySet(header, token);
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey) return undefined;
       throw error;
     }
+    // Remembered only if no new key set was installed meanwhile.
+    if (token.header === undefined && keySet === this.keySet) {
+      const byKid = this.resolved.get(header.alg) ?? new Map<string | undefined, CryptoKey>();
+      this.resolved.set(header.alg, byKid.set(header.kid, key));
+    }
+    return key;
   }
 
   /** Starts a background refresh once the keys are older than the max age. */
@@ -160,6 +177,7 @@ export class JwksService extends KeySource implements OnApplicationBootstrap {
     const kids = jwks.keys.map((key) => key.kid).filter((kid): kid is string => !!kid);
     const removed = this.kids.filter((kid) => !kids.includes(kid));
     this.keySet = createLocalJWKSet(jwks);
+    this.resolved = new Map();
     this.kids = kids;
     this.fetchedAt = this.now();
     this.failuresInARow = 0;
