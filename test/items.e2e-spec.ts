@@ -291,4 +291,52 @@ describe.each(ADAPTERS)('%s: items on the database', (adapter) => {
     await as('dave').delete(`/items/${item.id}`).expect(403);
     await as('alice').delete(`/items/${item.id}`).expect(204);
   });
+
+  // Issue 24: these reached the database and answered 500 (PostgreSQL refuses the byte 0x00).
+  describe('control characters', () => {
+    const CONTROL = 'name must not contain control characters';
+
+    it.each(['\u0000', 'a\u0000b', 'a\u001bb', 'a\u007fb', 'a\u0085b'])(
+      'POST and PATCH refuse name %j with 400, and store nothing',
+      async (name) => {
+        const item = await create('dave', 'unchanged');
+        const created = await as('alice').post('/items').send({ name }).expect(400);
+        expect(created.body).toMatchObject({ message: [CONTROL] });
+        const renamed = await as('dave').patch(`/items/${item.id}`).send({ name }).expect(400);
+        expect(renamed.body).toMatchObject({ message: [CONTROL] });
+        expect((await as('dave').get(`/items/${item.id}`).expect(200)).body).toMatchObject({
+          name: 'unchanged',
+          version: 1,
+        });
+      },
+    );
+
+    it('accepts the nearest allowed names: U+00A0, other scripts, emoji', async () => {
+      for (const name of ['a\u00a0b', 'a 日本 😀']) {
+        expect((await create('dave', name)).name).toBe(name);
+      }
+    });
+
+    it('PATCH of a missing id with a NUL name is a 400: the body is validated before the lookup', async () => {
+      const { body } = await as('alice')
+        .patch('/items/999999999')
+        .send({ name: 'a\u0000b' })
+        .expect(400);
+      expect(body).toMatchObject({ message: [CONTROL] });
+    });
+
+    it('a correctly signed token whose sub holds NUL is refused 401 invalid_token', async () => {
+      const token = await keycloak.tokenFor('alice', { sub: 'alice\u0000' });
+      const auth = `Bearer ${token}`;
+      const server = app.getHttpServer();
+      const posted = await request(server).post('/items').set('Authorization', auth).send({
+        name: 'x',
+      });
+      const listed = await request(server).get('/items?owner=me').set('Authorization', auth);
+      for (const response of [posted, listed]) {
+        expect(response.status).toBe(401);
+        expect(response.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+      }
+    });
+  });
 });

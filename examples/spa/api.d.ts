@@ -278,11 +278,17 @@ export interface components {
             version: number;
         };
         CreateItemDto: {
-            /** @example Blue widget */
+            /**
+             * @description Trimmed of leading and trailing white space; any other character except controls (U+0000–U+001F, U+007F–U+009F)
+             * @example Blue widget
+             */
             name: string;
         };
         RenameItemDto: {
-            /** @example Blue widget */
+            /**
+             * @description Trimmed of leading and trailing white space; any other character except controls (U+0000–U+001F, U+007F–U+009F)
+             * @example Blue widget
+             */
             name: string;
         };
         RealmUserDto: {

@@ -1,20 +1,28 @@
-import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DatabaseConstraintError, DatabaseUnavailableError } from './database-errors.js';
+import {
+  DatabaseConstraintError,
+  DatabaseInputError,
+  DatabaseUnavailableError,
+} from './database-errors.js';
 
 /** Seconds a client should wait before retrying while the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
+type DatabaseError = DatabaseUnavailableError | DatabaseConstraintError | DatabaseInputError;
+
 /**
  * The one place database failures become HTTP answers, with fixed messages: never a driver's
  * text (it can name tables, constraints, hosts). Unavailable → 503 with Retry-After;
- * a constraint violation → 409.
+ * a constraint violation → 409; a value the database cannot hold → 400.
  */
-@Catch(DatabaseUnavailableError, DatabaseConstraintError)
+@Catch(DatabaseUnavailableError, DatabaseConstraintError, DatabaseInputError)
 export class DatabaseErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Database');
+
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  catch(exception: DatabaseUnavailableError | DatabaseConstraintError, host: ArgumentsHost): void {
+  catch(exception: DatabaseError, host: ArgumentsHost): void {
     const adapter = this.adapterHost.httpAdapter;
     const response: unknown = host.switchToHttp().getResponse();
     if (exception instanceof DatabaseUnavailableError) {
@@ -25,6 +33,13 @@ export class DatabaseErrorFilter implements ExceptionFilter {
         error: 'Service Unavailable',
       };
       adapter.reply(response, body, 503);
+      return;
+    }
+    if (exception instanceof DatabaseInputError) {
+      // Validation should have refused it first: worth a WARN, with the SQLSTATE, not the values.
+      this.logger.warn({ event: 'database_input_refused', sqlState: exception.sqlState });
+      const body = { statusCode: 400, message: 'Invalid value', error: 'Bad Request' };
+      adapter.reply(response, body, 400);
       return;
     }
     const body = { statusCode: 409, message: 'Conflicts with stored data', error: 'Conflict' };

@@ -1,10 +1,12 @@
-import { ArgumentsHost } from '@nestjs/common';
+import { jest } from '@jest/globals';
+import { ArgumentsHost, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { sql } from 'drizzle-orm';
 import { DatabaseErrorFilter } from './database-error.filter.js';
 import {
   classifyDatabaseError,
   DatabaseConstraintError,
+  DatabaseInputError,
   DatabaseUnavailableError,
 } from './database-errors.js';
 import { items } from './schema.js';
@@ -31,6 +33,22 @@ describe('classifyDatabaseError', () => {
     expect(classifyDatabaseError(error)).toBeInstanceOf(DatabaseUnavailableError);
   });
 
+  it.each(['22001', '22003', '22021', '22P02', '22P05'])(
+    'sorts data exception %s, caused by a value, as input (without the value)',
+    (code) => {
+      const cause = Object.assign(new Error('invalid byte sequence: 0x00'), { code });
+      const sorted = classifyDatabaseError(new Error('Failed query: params: a\0b', { cause }));
+      expect(sorted).toBeInstanceOf(DatabaseInputError);
+      expect(sorted).toMatchObject({ sqlState: code });
+      expect((sorted as Error).message).not.toMatch(/params|0x00/);
+    },
+  );
+
+  it('sorts division by zero (22012) as itself: no client value makes the API divide', () => {
+    const bug = Object.assign(new Error('division by zero'), { code: '22012' });
+    expect(classifyDatabaseError(bug)).toBe(bug);
+  });
+
   it('sorts a syntax error (42601) as itself: a bug, answered 500', () => {
     const bug = Object.assign(new Error('syntax error'), { code: '42601' });
     expect(classifyDatabaseError(bug)).toBe(bug);
@@ -55,6 +73,11 @@ describe('classifyDatabaseError', () => {
       await expect(write).rejects.toMatchObject({ constraint: 'items_name_length' });
     });
 
+    it('turns a NUL in text into DatabaseInputError', async () => {
+      const write = database.run((db) => db.insert(items).values({ name: 'a\0b', owner: 'x' }));
+      await expect(write).rejects.toBeInstanceOf(DatabaseInputError);
+    });
+
     it('leaves a broken query alone', async () => {
       await expect(database.run((db) => db.execute(sql`selec 1`))).rejects.not.toBeInstanceOf(
         DatabaseUnavailableError,
@@ -64,7 +87,9 @@ describe('classifyDatabaseError', () => {
 });
 
 describe('DatabaseErrorFilter', () => {
-  function answer(exception: DatabaseUnavailableError | DatabaseConstraintError) {
+  function answer(
+    exception: DatabaseUnavailableError | DatabaseConstraintError | DatabaseInputError,
+  ) {
     const calls: { headers: Record<string, string>; body?: unknown; status?: number } = {
       headers: {},
     };
@@ -95,5 +120,17 @@ describe('DatabaseErrorFilter', () => {
       status: 409,
       body: { statusCode: 409, message: 'Conflicts with stored data', error: 'Conflict' },
     });
+  });
+
+  it('answers a value the database refused with 400 and a fixed message', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    expect(answer(new DatabaseInputError('22021'))).toEqual({
+      headers: {},
+      status: 400,
+      body: { statusCode: 400, message: 'Invalid value', error: 'Bad Request' },
+    });
+    // One WARN line with the SQLSTATE: neither the query nor its values.
+    expect(warn.mock.calls).toEqual([[{ event: 'database_input_refused', sqlState: '22021' }]]);
+    warn.mockRestore();
   });
 });

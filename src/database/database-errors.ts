@@ -11,6 +11,24 @@ export class DatabaseConstraintError extends Error {
   }
 }
 
+/**
+ * A value the database cannot hold or read (a NUL byte, text too long, a malformed number):
+ * the request's input caused it, so 400. Carries the SQLSTATE only, never the values.
+ */
+export class DatabaseInputError extends Error {
+  override readonly name = 'DatabaseInputError';
+  constructor(readonly sqlState: string) {
+    super(`Database refused a value (SQLSTATE ${sqlState})`);
+  }
+}
+
+/**
+ * Data exceptions (class 22) a client's value causes: string too long (22001), numeric value
+ * out of range (22003), invalid datetime (22007, 22008), character not in repertoire (22021:
+ * NUL), invalid text representation (22P02), untranslatable character (22P05).
+ */
+const INPUT_CODES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
 /** SQLSTATE classes that mean "not now" rather than "wrong": connection, resources, operator. */
 const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
 /** Errors of Node's sockets and of the pg pool that mean the server cannot be reached. */
@@ -24,8 +42,8 @@ const POOL_MESSAGES = [
 ];
 
 /**
- * Sorts a driver's failure into what the API answers: a DatabaseUnavailableError (503) or a
- * DatabaseConstraintError (409), whatever the driver (pg, PGlite) and however Drizzle wrapped it.
+ * Sorts a driver's failure into what the API answers: a DatabaseUnavailableError (503), a
+ * DatabaseConstraintError (409) or a DatabaseInputError (400), whatever the driver (pg, PGlite) and however Drizzle wrapped it.
  * Anything else is returned as it is: a bug in a query is a 500, and says so in the log.
  */
 export function classifyDatabaseError(error: unknown): unknown {
@@ -37,6 +55,7 @@ export function classifyDatabaseError(error: unknown): unknown {
       if (code.startsWith('23')) {
         return new DatabaseConstraintError(typeof constraint === 'string' ? constraint : undefined);
       }
+      if (INPUT_CODES.has(code)) return new DatabaseInputError(code);
       if (UNAVAILABLE_CLASSES.includes(code.slice(0, 2)) || NETWORK_CODES.has(code)) {
         return new DatabaseUnavailableError(code, { cause });
       }

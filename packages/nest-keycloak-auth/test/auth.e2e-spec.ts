@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { KeycloakStandIn, standInAuthOptions } from '../src/testing/index.js';
+import { KeycloakStandIn, standInAuthOptions, type MintOptions } from '../src/testing/index.js';
 import { ADAPTERS, createFixtureApp } from './fixtures/fixture-app.js';
 import { rawGet } from './support/raw-request.js';
 
@@ -208,6 +208,44 @@ describe.each(ADAPTERS)('the library on %s (Keycloak stand-in)', (adapter) => {
         .set('Authorization', 'Bearer a b')
         .expect(401);
       expect(response.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+    });
+  });
+
+  // A signed token's identifier claims must be sane strings, or it is refused as malformed.
+  describe('identifier claims (sub, azp, sid, organization aliases)', () => {
+    const organization = (aliases: string[]): MintOptions => ({ extra: { organization: aliases } });
+
+    // Pass/fail pairs: the nearest acceptable value, then the refused one.
+    it.each<[string, number, MintOptions]>([
+      ['a sub of 255 characters', 200, { sub: 's'.repeat(255) }],
+      ['a sub of 256 characters', 401, { sub: 's'.repeat(256) }],
+      ['a sub with a space', 200, { sub: 'user 1' }],
+      ['a sub with NUL', 401, { sub: 'user\u00001' }],
+      ['a sub with CR LF', 401, { sub: 'user\r\n1' }],
+      ['an azp', 200, { azp: 'nest-api-web' }],
+      ['an azp with a C1 control', 401, { azp: 'nest\u0085api' }],
+      ['a sid', 200, { extra: { sid: 'session-1' } }],
+      ['a sid with NUL', 401, { extra: { sid: '\u0000' } }],
+      ['an organization alias', 200, organization(['acme'])],
+      ['an organization alias with ESC', 401, organization(['ac\u001bme'])],
+    ])('%s answers %i', async (_name, status, options) => {
+      const token = await keycloak.tokenFor('carol', options);
+      const response = await request(app.getHttpServer())
+        .get('/me')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(status);
+      if (status === 401) {
+        expect(response.headers['www-authenticate']).toBe(
+          'Bearer realm="demo", error="invalid_token", error_description="Invalid token"',
+        );
+        expect(response.body).toEqual({
+          statusCode: 401,
+          message: 'Invalid token',
+          error: 'Unauthorized',
+        });
+      } else {
+        expect(response.body).toEqual({ sub: options.sub ?? expect.any(String) });
+      }
     });
   });
 });

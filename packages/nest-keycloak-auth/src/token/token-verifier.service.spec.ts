@@ -126,6 +126,7 @@ describe('TokenVerifier', () => {
     ['a refresh token', AuthErrorCode.WrongTokenType, { typ: 'Refresh' }],
     ['typ in another case', AuthErrorCode.WrongTokenType, { typ: 'bearer' }],
     ['an empty sub', AuthErrorCode.InvalidClaims, { sub: '' }],
+    ['a sub with NUL', AuthErrorCode.InvalidClaims, { sub: 'user\u00001' }],
   ])('%s → %s', async (_name, expected, overrides) => {
     expect(await codeOf(verifier.verify(await sign(claims(overrides))))).toBe(expected);
   });

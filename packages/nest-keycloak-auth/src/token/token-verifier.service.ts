@@ -7,6 +7,7 @@ import { KeySource } from '../jwks/key-source.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 import { RealmDirectory, type AcceptedRealm } from '../realms/realm-directory.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
+import { checkIdentifierClaims } from './identifier-claims.js';
 import { publishCacheLookup } from '../telemetry/auth-channels.js';
 import { tokenDigest } from './token-digest.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
@@ -102,9 +103,7 @@ export class TokenVerifier {
     const realm = this.realmOf(token);
     const { claims, kid, lightweight } = await this.verifyJwt(token, realm);
     if (claims.typ !== 'Bearer') throw new AuthError(AuthErrorCode.WrongTokenType);
-    if (typeof claims.sub !== 'string' || claims.sub.length === 0) {
-      throw new AuthError(AuthErrorCode.InvalidClaims);
-    }
+    checkIdentifierClaims(claims);
     const now = Math.floor(Date.now() / 1000);
     if (typeof claims.iat === 'number' && claims.iat > now + this.settings.clockToleranceSeconds) {
       throw new AuthError(AuthErrorCode.NotYetValid);
