@@ -6,7 +6,7 @@ import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
 import { answerClientError } from './client-error.js';
-import type { HttpEdge } from './http-edge.js';
+import type { HttpEdge } from './edge-parts.js';
 import { refusesBody, UNSUPPORTED_MEDIA_TYPE } from './json-body.js';
 import type { Header } from './security-headers.js';
 

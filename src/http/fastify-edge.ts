@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request-context.js';
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
-import type { HttpEdge } from './http-edge.js';
+import type { HttpEdge } from './edge-parts.js';
 import { refusesBody, UNSUPPORTED_MEDIA_TYPE } from './json-body.js';
 
 /** Fastify keeps header names in lower case: given so, each is set without converting. */

@@ -3,21 +3,10 @@ import type { AppConfig } from '../config/app.config.js';
 import { HttpMetrics } from '../metrics/http-metrics.js';
 import { metricsEnabled } from '../metrics/metrics.registry.js';
 import { corsOptions } from './cors.options.js';
+import type { HttpEdge } from './edge-parts.js';
 import { useExpressEdge } from './express-edge.js';
 import { useFastifyEdge } from './fastify-edge.js';
 import { apiSecurityHeaders, docsSecurityHeaders } from './security-headers.js';
-
-/** What runs before routing, built once from the settings; each platform file applies it. */
-export interface HttpEdge {
-  /** `app.enableCors()`'s options. */
-  readonly cors: ReturnType<typeof corsOptions>;
-  /** The headers of every API answer (not Swagger UI's). */
-  readonly apiHeaders: ReturnType<typeof apiSecurityHeaders>;
-  /** Helmet, for Swagger UI's pages and files. */
-  readonly docsHeaders: ReturnType<typeof docsSecurityHeaders>;
-  /** Where each request's duration goes; undefined with METRICS_PORT=0. */
-  readonly metrics: HttpMetrics | undefined;
-}
 
 /**
  * Everything the API does to a request before routing, in this order: its id and log context
