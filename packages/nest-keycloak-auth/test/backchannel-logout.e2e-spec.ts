@@ -10,7 +10,7 @@ import {
   standInAuthOptions,
   type LogoutTokenOptions,
 } from '../src/testing/index.js';
-import { ADAPTERS, FixtureApps } from './fixtures/fixture-app.js';
+import { ADAPTERS, createFixtureApp, FixtureApps } from './fixtures/fixture-app.js';
 
 const PATH = '/auth/backchannel-logout';
 const now = () => Math.floor(Date.now() / 1000);
@@ -161,6 +161,30 @@ describe.each(ADAPTERS)('OIDC Back-Channel Logout on %s', (adapter) => {
       await get('/me', await keycloak.tokenFor('bob')).expect(200);
       await get('/me', await keycloak.tokenFor('carol', { iat: now() - 20 })).expect(200);
     });
+  });
+
+  it("applies another accepted realm's logout to that realm's session only", async () => {
+    const realms = await KeycloakStandIn.start({ realms: ['partners'] });
+    const partners = realms.realmNamed('partners');
+    const both = await createFixtureApp({
+      adapter,
+      auth: standInAuthOptions(realms, {
+        realms: ['demo', 'partners'],
+        backchannelLogoutAudiences: ['nest-api-web'],
+      }),
+    });
+    try {
+      // A sid is only unique within its realm: the same one in both.
+      const sid = randomUUID();
+      const paula = await partners.mintAccessToken({ username: 'paula', sid });
+      const alice = await realms.tokenFor('alice', { sid });
+      await post(await partners.logoutToken({ sid }), both).expect(200);
+      await get('/me', paula, both).expect(401);
+      await get('/me', alice, both).expect(200);
+    } finally {
+      await both.close();
+      await realms.stop();
+    }
   });
 
   it('does not count refused logout tokens toward the failed-authentication limit', async () => {

@@ -25,8 +25,8 @@ export interface CheckedRules {
 }
 
 /**
- * The audit trail: one entry per authentication, authorization and introspection decision,
- * logged under the `Audit` context. Refusals always (WARN, ERROR for 5xx); acceptances only
+ * The audit trail: one entry per authentication, authorization and introspection decision
+ * (and per back-channel logout token), logged under the `Audit` context. Refusals always (WARN, ERROR for 5xx); acceptances only
  * with `auditAccepted` (a line per decision). Every decision is also published for metrics.
  */
 @Injectable()
