@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { appConfig, type AppConfig } from '../config/app.config.js';
 import { AuthMetrics } from './auth-metrics.js';
+import { BackchannelLogoutMetrics } from './backchannel-logout-metrics.js';
 import { DatabaseMetrics } from './database-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { createMetricsRegistry } from './metrics.registry.js';
@@ -22,6 +23,7 @@ import { MetricsServer } from './metrics.server.js';
     },
     HttpMetrics,
     AuthMetrics,
+    BackchannelLogoutMetrics,
     DatabaseMetrics,
     MetricsServer,
   ],

@@ -74,6 +74,8 @@ export async function createTestApp(
     // suite (test/auth-audit.e2e-spec.ts) sets its own limit.
     AUTH_FAILURE_LIMIT: '0',
     AUTH_FAILURE_WINDOW_SECONDS: '',
+    BACKCHANNEL_LOGOUT_AUDIENCES: '',
+    REVOCATION_RETENTION_SECONDS: '',
     LOG_FORMAT: '',
     LOG_LEVEL: '',
     SHUTDOWN_DRAIN_MS: '',

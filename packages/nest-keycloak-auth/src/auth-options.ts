@@ -177,6 +177,25 @@ export const AUTH_OPTIONS = {
     3600,
     'Window of AUTH_FAILURE_LIMIT (seconds)',
   ),
+  /**
+   * Client ids whose OIDC Back-Channel Logouts this API honours (the logout token's `aud`); set,
+   * it opens `POST /auth/backchannel-logout`. @default [] (receiver off: the route answers 404)
+   */
+  backchannelLogoutAudiences: list(
+    'BACKCHANNEL_LOGOUT_AUDIENCES',
+    'Client ids whose back-channel logouts are honoured; unset: off',
+  ),
+  /**
+   * How long a logout is remembered, in seconds from its `iat` (60 to 86400): at least the
+   * realm's access-token lifespan, or a logged-out token passes again once forgotten. @default 3600
+   */
+  revocationRetentionSeconds: integer(
+    'REVOCATION_RETENTION_SECONDS',
+    3600,
+    60,
+    86_400,
+    'How long a logout is remembered (>= access-token lifespan)',
+  ),
 };
 
 type Table = typeof AUTH_OPTIONS;

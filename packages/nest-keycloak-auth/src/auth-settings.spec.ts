@@ -32,6 +32,8 @@ describe('AuthSettings', () => {
       tokenCacheMaxEntries: 10_000,
       tokenCacheMaxAgeMs: 60_000,
       discoveryRetryMs: 30_000,
+      backchannelLogoutAudiences: [],
+      revocationRetentionSeconds: 3600,
       realmUrl: 'http://kc.test:8080/realms/demo',
     });
   });
@@ -125,6 +127,16 @@ describe('AuthSettings', () => {
       ['an empty realm', { realm: '' }, /"realm" is required/],
       ['a missing clientId', { clientId: undefined }, /"clientId" is required/],
       ['an empty clientId', { clientId: '' }, /"clientId" is required/],
+      [
+        'a back-channel audience with a space',
+        { backchannelLogoutAudiences: ['nest api'] },
+        /"backchannelLogoutAudiences"/,
+      ],
+      [
+        'a revocationRetentionSeconds under a minute',
+        { revocationRetentionSeconds: 59 },
+        /"revocationRetentionSeconds" must be a whole number from 60 to 86400/,
+      ],
       [
         'a negative clockToleranceSeconds',
         { clockToleranceSeconds: -1 },

@@ -40,6 +40,9 @@ export class AuthSettings {
   readonly auditAccepted: boolean;
   readonly authFailureLimit: number;
   readonly authFailureWindowMs: number;
+  /** Client ids whose back-channel logouts are honoured; empty: the receiver is off. */
+  readonly backchannelLogoutAudiences: readonly string[];
+  readonly revocationRetentionSeconds: number;
   /** `{serverUrl}/realms/{realm}`: the issuer until discovery says otherwise. */
   readonly realmUrl: string;
 
@@ -85,6 +88,10 @@ export class AuthSettings {
     this.auditAccepted = options.auditAccepted ?? AUTH_OPTIONS.auditAccepted.default;
     this.authFailureLimit = whole('authFailureLimit');
     this.authFailureWindowMs = whole('authFailureWindowSeconds') * 1000;
+    this.backchannelLogoutAudiences = options.backchannelLogoutAudiences?.length
+      ? requireList('backchannelLogoutAudiences', options.backchannelLogoutAudiences, /^\S+$/)
+      : [];
+    this.revocationRetentionSeconds = whole('revocationRetentionSeconds');
     this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;
   }
 

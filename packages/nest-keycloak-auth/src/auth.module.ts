@@ -16,6 +16,13 @@ import { KeycloakRealm, keycloakRealmOf } from './keycloak-realm.js';
 import { OidcDiscoveryService } from './oidc/oidc-discovery.service.js';
 import { RealmDirectory } from './realms/realm-directory.js';
 import { ServiceTokenClient } from './service-account/service-token.client.js';
+import { BackchannelLogoutController } from './backchannel-logout/backchannel-logout.controller.js';
+import { BackchannelLogoutReceiver } from './backchannel-logout/backchannel-logout.receiver.js';
+import { InMemoryLogoutJtiStore } from './backchannel-logout/in-memory-logout-jti-store.js';
+import { LogoutJtiStore } from './backchannel-logout/logout-jti-store.js';
+import { LogoutTokenValidator } from './backchannel-logout/logout-token.validator.js';
+import { InMemoryRevocationList } from './revocation/in-memory-revocation-list.js';
+import { RevocationList } from './revocation/revocation-list.js';
 import { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';
 import { TokenVerifier } from './token/token-verifier.service.js';
 
@@ -23,12 +30,15 @@ import { TokenVerifier } from './token/token-verifier.service.js';
  * Keycloak authentication for a Nest app. Unless `registerGlobally: false`, registers
  * JwtAuthGuard, RolesGuard and ScopesGuard app-wide (in that order) and AuthErrorFilter; the
  * other rule guards and the introspection interceptor come with the decorators that need them.
+ * Its one route, `POST /auth/backchannel-logout`, answers only with `backchannelLogoutAudiences`.
  * @example
  * AuthModule.forRoot(authOptionsFromEnv(process.env))
  * AuthModule.forRootAsync({ inject: [ConfigService], useFactory: (c) => ({ ... }) })
  */
 @Module({
   imports: [HttpModule],
+  // Answers 404 until `backchannelLogoutAudiences` is set.
+  controllers: [BackchannelLogoutController],
   providers: [
     {
       provide: AuthSettings,
@@ -57,6 +67,10 @@ import { TokenVerifier } from './token/token-verifier.service.js';
       useFactory: (settings: AuthSettings, keycloak: KeycloakPolicyDecisionClient) =>
         new CachingPolicyDecisionClient(keycloak, settings.authzDecisionTtlMs),
     },
+    { provide: RevocationList, useClass: InMemoryRevocationList },
+    { provide: LogoutJtiStore, useClass: InMemoryLogoutJtiStore },
+    LogoutTokenValidator,
+    BackchannelLogoutReceiver,
   ],
   // AuthSettings stays exported for the module's own classes an app registers itself
   // (registerGlobally: false); the package does not export it.
@@ -72,6 +86,8 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     AuditTrail,
     AuthFailureLimiter,
     PolicyDecisionClient,
+    RevocationList,
+    LogoutJtiStore,
   ],
 })
 export class AuthModule extends ConfigurableAuthModule {}

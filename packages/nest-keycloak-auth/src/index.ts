@@ -52,11 +52,18 @@ export {
   timeKeycloakRequest,
   type AuthDecisionMessage,
   type AuthDecisionStage,
+  type BackchannelLogoutMessage,
   type CacheLookupMessage,
   type JwksUpdateMessage,
   type KeycloakEndpoint,
   type KeycloakRequestMessage,
 } from './telemetry/auth-channels.js';
 export { AuditTrail, type CheckedRules } from './audit/audit-trail.js';
-export type { AuditEntry, AuditedRequest } from './audit/audit-entry.js';
+export type { AuditEntry, AuditedRequest, LogoutAuditEntry } from './audit/audit-entry.js';
 export { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';
+export { RevocationList, type Logout, type RevocableToken } from './revocation/revocation-list.js';
+export { InMemoryRevocationList } from './revocation/in-memory-revocation-list.js';
+export { LogoutJtiStore } from './backchannel-logout/logout-jti-store.js';
+export { InMemoryLogoutJtiStore } from './backchannel-logout/in-memory-logout-jti-store.js';
+export { LogoutRefusalCode } from './backchannel-logout/logout-refusal.js';
+export { BACKCHANNEL_LOGOUT_PATH } from './backchannel-logout/backchannel-logout.controller.js';

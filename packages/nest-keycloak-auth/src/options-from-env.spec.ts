@@ -70,6 +70,8 @@ describe('authOptionsFromEnv', () => {
       AUDIT_ACCEPTED: 'true',
       AUTH_FAILURE_LIMIT: '0',
       AUTH_FAILURE_WINDOW_SECONDS: '3600',
+      BACKCHANNEL_LOGOUT_AUDIENCES: ' nest-api-web, admin-console ',
+      REVOCATION_RETENTION_SECONDS: '86400',
     });
     expect(options).toEqual({
       serverUrl: 'https://sso.example.com/auth/',
@@ -96,6 +98,8 @@ describe('authOptionsFromEnv', () => {
       auditAccepted: true,
       authFailureLimit: 0,
       authFailureWindowSeconds: 3600,
+      backchannelLogoutAudiences: ['nest-api-web', 'admin-console'],
+      revocationRetentionSeconds: 86_400,
     });
     // Every option of the table was set by the variable it names.
     expect(Object.keys(options).sort()).toEqual(AUTH_ENVIRONMENT.map((s) => s.option).sort());
@@ -134,6 +138,8 @@ describe('authOptionsFromEnv', () => {
     ['KEYCLOAK_REALMS', 'demo,,partners'],
     ['KEYCLOAK_REALMS', 'demo,partners,'],
     ['KEYCLOAK_REALMS', ' , '],
+    ['REVOCATION_RETENTION_SECONDS', '86401'],
+    ['BACKCHANNEL_LOGOUT_AUDIENCES', ' , '],
     ['KEYCLOAK_REALMS', 'demo,partners,demo'],
     ['KEYCLOAK_REALMS', 'demo,part ners'],
     ['KEYCLOAK_REALMS', 'demo,a,b,c,d,e,f,g,h,i,j'],

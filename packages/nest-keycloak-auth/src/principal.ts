@@ -21,6 +21,8 @@ export interface AuthPrincipal {
   organizations: readonly Organization[];
   /** Client the token was issued to. */
   azp?: string;
+  /** Keycloak session id (`sid`), which a back-channel logout names. */
+  sid?: string;
   /** Seconds since the epoch at which the token expires. */
   exp: number;
   /** `kid` of the key that signed the token, when its header named one. */
@@ -62,6 +64,7 @@ export function toPrincipal(
     scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
     organizations: organizationsOf(claims.organization),
     azp: optionalString(claims.azp),
+    sid: optionalString(claims.sid),
     exp: claims.exp as number,
     ...(kid !== undefined && { kid }),
     claims,

@@ -47,6 +47,21 @@ export interface AuditEntry {
   kid?: string;
 }
 
+/** One back-channel logout received: applied, or refused and why. Never the token. */
+export interface LogoutAuditEntry {
+  event: 'backchannel_logout';
+  outcome: 'applied' | 'refused';
+  /** `ok` when applied, else the `ERR_LOGOUT_*` code. */
+  reason: string;
+  status: number;
+  ip?: string;
+  /** The realm whose issuer signed the logout token, once validated. */
+  realm?: string;
+  /** Whether the logout named a session (`sid`) and a subject (`sub`). */
+  hasSid?: boolean;
+  hasSub?: boolean;
+}
+
 /** The decision a refusal belongs to, by its code. */
 export function stageOf(code: string): AuthDecisionStage {
   switch (code) {

@@ -1,9 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthSettings } from '../auth-settings.js';
 import type { AuthError } from '../errors/auth-error.js';
-import { publishAccepted, publishRefused } from '../telemetry/auth-channels.js';
+import {
+  publishAccepted,
+  publishBackchannelLogout,
+  publishRefused,
+} from '../telemetry/auth-channels.js';
 import type { AuthDecisionStage } from '../telemetry/auth-channels.js';
-import { requestFields, stageOf, type AuditedRequest, type AuditEntry } from './audit-entry.js';
+import {
+  requestFields,
+  stageOf,
+  type AuditedRequest,
+  type AuditEntry,
+  type LogoutAuditEntry,
+} from './audit-entry.js';
 
 /** The roles and scopes a decision checked, for its entry. */
 export interface CheckedRules {
@@ -15,8 +25,8 @@ export interface CheckedRules {
 }
 
 /**
- * The audit trail: one entry per authentication, authorization and introspection decision,
- * logged under the `Audit` context. Refusals always (WARN, ERROR for 5xx); acceptances only
+ * The audit trail: one entry per authentication, authorization and introspection decision
+ * (and per back-channel logout token), logged under the `Audit` context. Refusals always (WARN, ERROR for 5xx); acceptances only
  * with `auditAccepted` (a line per decision). Every decision is also published for metrics.
  */
 @Injectable()
@@ -72,5 +82,13 @@ export class AuditTrail {
     };
     if (status >= 500) this.logger.error(entry);
     else this.logger.warn(entry);
+  }
+
+  /** A back-channel logout, applied (LOG) or refused (WARN): published and always logged. */
+  backchannelLogout(entry: Omit<LogoutAuditEntry, 'event'>): void {
+    publishBackchannelLogout({ outcome: entry.outcome, reason: entry.reason });
+    const line: LogoutAuditEntry = { event: 'backchannel_logout', ...entry };
+    if (entry.outcome === 'applied') this.logger.log(line);
+    else this.logger.warn(line);
   }
 }

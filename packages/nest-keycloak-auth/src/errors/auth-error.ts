@@ -20,6 +20,8 @@ export const AuthErrorCode = {
   /** Discovery reports another issuer than the pinned one: nothing can be verified (503). */
   IssuerMismatch: 'ERR_AUTH_ISSUER_MISMATCH',
   Inactive: 'ERR_AUTH_TOKEN_INACTIVE',
+  /** The token's session or subject was logged out (OIDC Back-Channel Logout). */
+  Revoked: 'ERR_AUTH_TOKEN_REVOKED',
   IntrospectionUnavailable: 'ERR_AUTH_INTROSPECTION_UNAVAILABLE',
   /** Keycloak was reached and refused this API's client id or secret (a configuration fault). */
   ClientCredentialsRefused: 'ERR_AUTH_CLIENT_CREDENTIALS_REFUSED',

@@ -19,6 +19,7 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
   [AuthErrorCode.InvalidClaims, 401, 'Invalid token', INVALID],
   [AuthErrorCode.InvalidToken, 401, 'Invalid token', INVALID],
   [AuthErrorCode.Inactive, 401, 'Token is no longer active', INVALID],
+  [AuthErrorCode.Revoked, 401, 'Token is no longer active', INVALID],
   [AuthErrorCode.InsufficientRoles, 403, 'Insufficient permissions', 'insufficient_scope'],
   [AuthErrorCode.InsufficientScope, 403, 'Insufficient scope', 'insufficient_scope'],
   [AuthErrorCode.NotOwner, 403, 'Only the owner may do this', 'insufficient_scope'],
@@ -159,6 +160,7 @@ describe('wwwAuthenticate', () => {
     [AuthErrorCode.InvalidSignature, 'Invalid token'],
     [AuthErrorCode.InvalidAudience, 'Invalid token audience'],
     [AuthErrorCode.Inactive, 'Token is no longer active'],
+    [AuthErrorCode.Revoked, 'Token is no longer active'],
   ])('describes %s as invalid_token: %p', (code, description) => {
     expect(header(new AuthError(code))).toBe(
       `Bearer realm="demo", error="invalid_token", error_description="${description}"`,

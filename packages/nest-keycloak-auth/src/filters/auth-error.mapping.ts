@@ -20,6 +20,7 @@ const UNAUTHORIZED: Record<string, string> = {
   [AuthErrorCode.InvalidAudience]: 'Invalid token audience',
   [AuthErrorCode.InvalidIssuer]: 'Invalid token issuer',
   [AuthErrorCode.Inactive]: 'Token is no longer active',
+  [AuthErrorCode.Revoked]: 'Token is no longer active',
 };
 
 /**

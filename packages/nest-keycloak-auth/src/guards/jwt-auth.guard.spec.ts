@@ -6,6 +6,7 @@ import { Public } from '../decorators/public.decorator.js';
 import { IS_PUBLIC_KEY } from '../metadata/metadata-keys.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { toPrincipal, type AuthenticatedRequest } from '../principal.js';
+import { RevocationList } from '../revocation/revocation-list.js';
 import { TokenVerifier } from '../token/token-verifier.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 
@@ -171,5 +172,42 @@ describe('JwtAuthGuard', () => {
         expect(req.user).toBeUndefined();
       },
     );
+  });
+
+  describe('revoked tokens (back-channel logout)', () => {
+    const isRevoked = jest.fn<RevocationList['isRevoked']>();
+    const context = (req: TestRequest) =>
+      createHttpContext({
+        handler: ProtectedController.prototype.list,
+        controller: ProtectedController,
+        request: req,
+      });
+
+    beforeEach(async () => {
+      isRevoked.mockReset();
+      const moduleRef = await Test.createTestingModule({
+        providers: [
+          JwtAuthGuard,
+          { provide: TokenVerifier, useValue: { check: verify } },
+          { provide: RevocationList, useValue: { isRevoked, revoke: jest.fn() } },
+        ],
+      }).compile();
+      guard = moduleRef.get(JwtAuthGuard);
+    });
+
+    it('refuses a verified token whose session was logged out, also one the cache answered', async () => {
+      isRevoked.mockReturnValue(true);
+      verify.mockReturnValue(principal);
+      const req = request('Bearer cached.token.value');
+      await expect(activate(context(req))).rejects.toMatchObject({ code: AuthErrorCode.Revoked });
+      expect(isRevoked).toHaveBeenCalledWith(principal);
+      expect(req.user).toBeUndefined();
+    });
+
+    it('lets a token that was not logged out pass', async () => {
+      isRevoked.mockReturnValue(false);
+      await expect(activate(context(request('Bearer good.token.value')))).resolves.toBe(true);
+      expect(isRevoked).toHaveBeenCalledTimes(1);
+    });
   });
 });

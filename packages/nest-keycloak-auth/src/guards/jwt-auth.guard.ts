@@ -1,8 +1,15 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
+import { RevocationList } from '../revocation/revocation-list.js';
 import { publishAccepted } from '../telemetry/auth-channels.js';
 import { bearerTokenOf, type BearerRequest } from '../token/bearer-request.js';
 import { TokenVerifier } from '../token/token-verifier.service.js';
@@ -11,8 +18,9 @@ import { TokenVerifier } from '../token/token-verifier.service.js';
 export type GuardedRequest = AuthenticatedRequest & BearerRequest;
 
 /**
- * App-wide guard: every route needs a valid bearer token unless it is `@Public()`.
- * Non-HTTP contexts are refused (fail closed), not waved through.
+ * App-wide guard: every route needs a valid bearer token unless it is `@Public()`, and one
+ * whose session was logged out (the revocation list) is refused, even when the verified-token
+ * cache answered. Non-HTTP contexts are refused (fail closed), not waved through.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -21,6 +29,7 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) reflector: Reflector,
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @Optional() @Inject(RevocationList) private readonly revocations?: RevocationList,
   ) {
     this.routes = RouteAuthCache.for(reflector);
   }
@@ -36,9 +45,9 @@ export class JwtAuthGuard implements CanActivate {
     const token = bearerTokenOf(request);
     const principal = this.authenticate(token, request);
     if (isPromiseLike(principal)) {
-      return Promise.resolve(principal).then((user) => accept(request, token, user));
+      return Promise.resolve(principal).then((user) => this.accept(request, token, user));
     }
-    return accept(request, token, principal);
+    return this.accept(request, token, principal);
   }
 
   /** Extension point: whether the route needs no token (handler metadata first). */
@@ -56,13 +65,17 @@ export class JwtAuthGuard implements CanActivate {
   ): AuthPrincipal | Promise<AuthPrincipal> {
     return this.verifier.check(token);
   }
-}
 
-function accept(request: GuardedRequest, token: string, user: AuthPrincipal): true {
-  request.user = user;
-  request.accessToken = token;
-  publishAccepted('authentication');
-  return true;
+  /** Attaches the principal, unless its token was logged out. */
+  private accept(request: GuardedRequest, token: string, user: AuthPrincipal): true {
+    if (this.revocations?.isRevoked(user)) {
+      throw new AuthError(AuthErrorCode.Revoked, { kid: user.kid });
+    }
+    request.user = user;
+    request.accessToken = token;
+    publishAccepted('authentication');
+    return true;
+  }
 }
 
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {

@@ -16,6 +16,8 @@ export const AUTH_CHANNELS = Object.freeze({
   cacheLookup: 'nest-keycloak-auth:cache-lookup',
   /** {@link JwksUpdateMessage}: after each successful JWKS fetch. */
   jwksUpdate: 'nest-keycloak-auth:jwks-update',
+  /** {@link BackchannelLogoutMessage}: one per logout token received. */
+  backchannelLogout: 'nest-keycloak-auth:backchannel-logout',
 });
 
 /** Which decision: a valid token, the route's access rules, or Keycloak's live answer. */
@@ -55,10 +57,17 @@ export interface JwksUpdateMessage {
   readonly fetchedAtSeconds: number;
 }
 
+/** One logout token received. `reason` is `ok` when applied, else the `ERR_LOGOUT_*` code. */
+export interface BackchannelLogoutMessage {
+  readonly outcome: 'applied' | 'refused';
+  readonly reason: string;
+}
+
 const decisionChannel = channel(AUTH_CHANNELS.decision);
 const keycloakChannel = channel(AUTH_CHANNELS.keycloakRequest);
 const cacheChannel = channel(AUTH_CHANNELS.cacheLookup);
 const jwksChannel = channel(AUTH_CHANNELS.jwksUpdate);
+const logoutChannel = channel(AUTH_CHANNELS.backchannelLogout);
 
 const lookups = {
   verified_token: { hit: lookup('verified_token', 'hit'), miss: lookup('verified_token', 'miss') },
@@ -93,6 +102,11 @@ export function publishJwksUpdate(keys: number, now = Date.now()): void {
   if (!jwksChannel.hasSubscribers) return;
   const message: JwksUpdateMessage = { keys, fetchedAtSeconds: now / 1000 };
   jwksChannel.publish(message);
+}
+
+/** Publishes a received logout token's outcome. */
+export function publishBackchannelLogout(message: BackchannelLogoutMessage): void {
+  if (logoutChannel.hasSubscribers) logoutChannel.publish(message);
 }
 
 /**

@@ -16,6 +16,7 @@ export {
   type PublicKeySource,
 } from './forged-tokens.js';
 export { KeycloakStandIn, type RequestCounts, type StandInOptions } from './keycloak-stand-in.js';
+export type { LogoutTokenOptions } from './logout-tokens.js';
 export {
   createSigningKey,
   takeSigningKey,

@@ -9,6 +9,7 @@ import { demoUsers, partnerUsers, type DemoUsername, type StandInUser } from './
 import { SUPPORTED_ALGS } from './discovery-document.js';
 import { FaultInjector, type Fault, type StandInEndpoint } from './faults.js';
 import { LoopbackServer } from './loopback-server.js';
+import { postLogoutToken, signLogoutToken, type LogoutTokenOptions } from './logout-tokens.js';
 import { realmRequestListener, type RealmBackend } from './realm-endpoints.js';
 import {
   KeyRing,
@@ -85,6 +86,8 @@ export class KeycloakStandIn {
   /** Every claim of each lightweight token minted, by jti, for introspection. */
   private readonly lightweightClaims = new Map<string, JWTPayload>();
   private readonly revoked = new Set<string>();
+  /** Where endSession() posts logout tokens (a client's `backchannel.logout.url`). */
+  private backchannelLogoutUrl?: string;
   private readonly tokens: TokenFactory;
   private readonly server: LoopbackServer;
   /** Every realm on this port, by name (this one included). */
@@ -184,6 +187,40 @@ export class KeycloakStandIn {
   /** Makes introspection (and the admin API) treat this exact token as inactive. */
   revoke(token: string): void {
     this.revoked.add(token);
+  }
+
+  /**
+   * A signed logout token (OIDC Back-Channel Logout) ending a session (`sid`) or a subject's
+   * sessions (`sub`); the forging options each break one check a receiver must make.
+   */
+  logoutToken(options: LogoutTokenOptions = {}): Promise<string> {
+    return signLogoutToken(
+      {
+        issuer: this.issuer,
+        users: this.users,
+        currentKid: this.currentKid,
+        publicKeyPem: (kid) => this.publicKeyPem(kid),
+        publicJwk: (kid) => this.publicJwk(kid),
+        sign: (payload, typ) => this.tokens.sign(payload, undefined, typ),
+      },
+      options,
+    );
+  }
+
+  /** Sets the URL endSession() posts logout tokens to (a client's `backchannel.logout.url`). */
+  registerBackchannelLogout(url: string | undefined): void {
+    this.backchannelLogoutUrl = url;
+  }
+
+  /**
+   * Ends a session as Keycloak does: posts a logout token (form body) to the registered URL and
+   * resolves with the status it answered (0 when nothing answered).
+   */
+  async endSession(options: LogoutTokenOptions): Promise<number> {
+    if (this.backchannelLogoutUrl === undefined) {
+      throw new Error('No back-channel logout URL: call registerBackchannelLogout(url) first');
+    }
+    return postLogoutToken(this.backchannelLogoutUrl, await this.logoutToken(options));
   }
 
   /** Applies a fault to the next `times` requests of an endpoint. */

@@ -27,6 +27,8 @@ export interface MintOptions {
   iat?: number;
   iss?: string;
   sub?: string;
+  /** The session (`sid`) the token belongs to (default: a new session per token). */
+  sid?: string;
   /** Sign with this existing key, or put an unknown kid in the header; null drops the kid. */
   kid?: string | null;
   /** Claims to delete after everything else is applied, e.g. ['exp']. */
@@ -125,10 +127,21 @@ export class TokenFactory {
     };
   }
 
-  /** Signs a payload with the key named by kid if the ring has it, else with the current key. */
-  async sign(payload: JWTPayload, kid?: string | null): Promise<string> {
+  /**
+   * Signs a payload with the key named by kid if the ring has it, else with the current key;
+   * the header's `typ` is 'JWT' unless given (null leaves it out).
+   */
+  async sign(
+    payload: JWTPayload,
+    kid?: string | null,
+    typ: string | null = 'JWT',
+  ): Promise<string> {
     const key = (kid ? this.keys.find(kid) : undefined) ?? this.keys.current;
-    const header = { alg: key.alg, typ: 'JWT', ...(kid === null ? {} : { kid: kid ?? key.kid }) };
+    const header = {
+      alg: key.alg,
+      ...(typ !== null && { typ }),
+      ...(kid === null ? {} : { kid: kid ?? key.kid }),
+    };
     return signJwt(key.privateKey, header, payload);
   }
 
@@ -145,7 +158,7 @@ export class TokenFactory {
       sub: options.sub ?? user.id,
       typ: options.typ ?? TYP_BY_KIND[kind],
       azp: options.azp ?? 'nest-api-web',
-      sid: randomUUID(),
+      sid: options.sid ?? randomUUID(),
     };
   }
 
