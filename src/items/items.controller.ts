@@ -38,7 +38,7 @@ import { ItemId } from './item-id.decorator.js';
 import { ItemOwner } from './item-owner.lookup.js';
 import { Item } from './item.entity.js';
 import { ItemsService } from './items.service.js';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiErrors, type ErrorAnswer } from '../common/api-errors.decorator.js';
 
 const ID_PARAM = {
   name: 'id',
@@ -49,6 +49,21 @@ const ID_PARAM = {
 const ETAG = {
   ETag: { description: 'The item version, for If-Match', schema: { type: 'string' } },
 };
+
+/** Error answers several routes share (src/database/database-error.filter.ts writes two). */
+const DATABASE_DOWN: ErrorAnswer = {
+  status: 503,
+  description: 'Database unavailable',
+  retryAfter: true,
+  example: 'Database unavailable',
+};
+const UNKNOWN_ID: ErrorAnswer = {
+  status: 404,
+  description: 'Unknown id',
+  example: 'Item 7 not found',
+};
+const BAD_ID: ErrorAnswer = { status: 400, example: 'id must be a positive whole number' };
+const CONFLICT: ErrorAnswer = { status: 409, example: 'Conflicts with stored data' };
 
 /**
  * The example feature: access needs are declared with decorators and nothing else. Reads need
@@ -68,12 +83,7 @@ export class ItemsController {
   @ApiOperation({ summary: 'List items, oldest first, a page at a time' })
   @ApiErrors(
     { status: 400, example: ['limit must be a whole number from 1 to 100'] },
-    {
-      status: 503,
-      description: 'Database unavailable',
-      retryAfter: true,
-      example: 'Database unavailable',
-    },
+    DATABASE_DOWN,
   )
   @ApiOkResponse({
     type: [Item],
@@ -103,16 +113,7 @@ export class ItemsController {
   @Get(':id')
   @ApiOperation({ summary: 'Get one item' })
   @ApiOkResponse({ type: Item, headers: ETAG })
-  @ApiErrors(
-    { status: 400, example: 'id must be a positive whole number' },
-    { status: 404, description: 'Unknown id', example: 'Item 7 not found' },
-    {
-      status: 503,
-      description: 'Database unavailable',
-      retryAfter: true,
-      example: 'Database unavailable',
-    },
-  )
+  @ApiErrors(BAD_ID, UNKNOWN_ID, DATABASE_DOWN)
   @ApiParam(ID_PARAM)
   async findOne(
     @ItemId() id: number,
@@ -131,13 +132,8 @@ export class ItemsController {
   @ApiCreatedResponse({ type: Item })
   @ApiErrors(
     { status: 400, example: ['name must be longer than or equal to 1 characters'] },
-    { status: 409, example: 'Conflicts with stored data' },
-    {
-      status: 503,
-      description: 'Database unavailable',
-      retryAfter: true,
-      example: 'Database unavailable',
-    },
+    CONFLICT,
+    DATABASE_DOWN,
   )
   create(@Body() dto: CreateItemDto, @CurrentUser() user: AuthPrincipal): Promise<Item> {
     return this.items.create(dto.name, user.sub);
@@ -150,19 +146,14 @@ export class ItemsController {
   @ApiOkResponse({ type: Item, headers: ETAG })
   @ApiErrors(
     { status: 400, example: 'If-Match must be * or entity tags such as "3"' },
-    { status: 404, description: 'Unknown id', example: 'Item 7 not found' },
-    { status: 409, example: 'Conflicts with stored data' },
+    UNKNOWN_ID,
+    CONFLICT,
     {
       status: 412,
       description: 'If-Match names a version the item no longer has, or weak tags only (W/"3")',
       example: 'Item 7 has changed since the version given in If-Match; fetch it again',
     },
-    {
-      status: 503,
-      description: 'Database unavailable',
-      retryAfter: true,
-      example: 'Database unavailable',
-    },
+    DATABASE_DOWN,
   )
   @ApiHeader({
     name: 'If-Match',
@@ -188,16 +179,7 @@ export class ItemsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an item (api-admin, token checked live with Keycloak)' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(
-    { status: 400, example: 'id must be a positive whole number' },
-    { status: 404, description: 'Unknown id', example: 'Item 7 not found' },
-    {
-      status: 503,
-      description: 'Database unavailable',
-      retryAfter: true,
-      example: 'Database unavailable',
-    },
-  )
+  @ApiErrors(BAD_ID, UNKNOWN_ID, DATABASE_DOWN)
   @ApiParam(ID_PARAM)
   remove(@ItemId() id: number): Promise<void> {
     return this.items.remove(id);
