@@ -32,5 +32,8 @@ function setUpDocs(app: INestApplication, config: AppConfig): void {
     // Read on each request: discovery runs at init, and its retries may succeed much later.
     patchDocumentOnRequest: (_req, _res, doc) => servedOpenApiDocument(app, doc),
     swaggerOptions: swaggerLoginOptions(config.swaggerClientId),
+    // Swagger UI caps the Authorize dialog at 540 px and focuses the bearer box at its end, so
+    // the sign-in (listed first) was scrolled out of view: let the dialog use the window.
+    customCss: '.swagger-ui .dialog-ux .modal-ux-content { max-height: calc(100vh - 120px) }',
   });
 }
