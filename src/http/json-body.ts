@@ -1,10 +1,11 @@
+import { BACKCHANNEL_LOGOUT_PATH } from 'nest-keycloak-auth';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 
 /**
  * Routes that read a form (`application/x-www-form-urlencoded`) instead of JSON: OpenID
  * Connect Back-Channel Logout posts one (the auth library's receiver).
  */
-export const FORM_ROUTES: ReadonlySet<string> = new Set(['/auth/backchannel-logout']);
+export const FORM_ROUTES: ReadonlySet<string> = new Set([`/${BACKCHANNEL_LOGOUT_PATH}`]);
 
 /** The 415 a body of another type gets: said plainly, with the type the API reads. */
 export const UNSUPPORTED_MEDIA_TYPE = {
