@@ -196,6 +196,26 @@ export const AUTH_OPTIONS = {
     86_400,
     'How long a logout is remembered (>= access-token lifespan)',
   ),
+  /**
+   * Redis shared by the API's replicas (`redis://` or `rediss://`, credentials allowed, never
+   * logged): the failed-authentication counters, the introspection and authorization caches, the
+   * revocation list and the logout `jti`s. Unset: all of them stay in this process. @default ''
+   */
+  redisUrl: secret(
+    'REDIS_URL',
+    'Redis shared by replicas (redis:// or rediss://); unset: in process',
+  ),
+  /**
+   * Longest wait for one Redis command, in ms (50 to 10000); past it that use falls back to its
+   * in-process form for the request. @default 500
+   */
+  redisTimeoutMs: integer(
+    'REDIS_TIMEOUT_MS',
+    500,
+    50,
+    10_000,
+    'Longest wait for one Redis command before falling back (ms)',
+  ),
 };
 
 type Table = typeof AUTH_OPTIONS;

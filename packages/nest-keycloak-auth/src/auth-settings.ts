@@ -43,6 +43,9 @@ export class AuthSettings {
   /** Client ids whose back-channel logouts are honoured; empty: the receiver is off. */
   readonly backchannelLogoutAudiences: readonly string[];
   readonly revocationRetentionSeconds: number;
+  /** The Redis URL, or '' to keep shared state in this process. Never logged (credentials). */
+  readonly redisUrl: string;
+  readonly redisTimeoutMs: number;
   /** `{serverUrl}/realms/{realm}`: the issuer until discovery says otherwise. */
   readonly realmUrl: string;
 
@@ -92,6 +95,8 @@ export class AuthSettings {
       ? requireList('backchannelLogoutAudiences', options.backchannelLogoutAudiences, /^\S+$/)
       : [];
     this.revocationRetentionSeconds = whole('revocationRetentionSeconds');
+    this.redisUrl = requireRedisUrl(options.redisUrl ?? AUTH_OPTIONS.redisUrl.default);
+    this.redisTimeoutMs = whole('redisTimeoutMs');
     this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;
   }
 
@@ -163,6 +168,21 @@ function requireHttpUrl(option: 'serverUrl' | 'issuer', value: string | undefine
   // The URL appears in log lines: no user:password@ part.
   if (!/^https?:\/\/[^/]/i.test(value) || url.username || url.password) {
     throw refuse(option, rule);
+  }
+  return value;
+}
+
+/** A `redis://` or `rediss://` URL, or '' for none; the message never repeats it (credentials). */
+function requireRedisUrl(value: string): string {
+  if (value === '') return value;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw refuse('redisUrl', 'must be a redis:// or rediss:// URL, such as redis://localhost:6379');
   }
   return value;
 }

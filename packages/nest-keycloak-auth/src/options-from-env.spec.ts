@@ -72,6 +72,8 @@ describe('authOptionsFromEnv', () => {
       AUTH_FAILURE_WINDOW_SECONDS: '3600',
       BACKCHANNEL_LOGOUT_AUDIENCES: ' nest-api-web, admin-console ',
       REVOCATION_RETENTION_SECONDS: '86400',
+      REDIS_URL: 'rediss://:p%40ss@cache.example.com:6380/2',
+      REDIS_TIMEOUT_MS: '10000',
     });
     expect(options).toEqual({
       serverUrl: 'https://sso.example.com/auth/',
@@ -100,6 +102,8 @@ describe('authOptionsFromEnv', () => {
       authFailureWindowSeconds: 3600,
       backchannelLogoutAudiences: ['nest-api-web', 'admin-console'],
       revocationRetentionSeconds: 86_400,
+      redisUrl: 'rediss://:p%40ss@cache.example.com:6380/2',
+      redisTimeoutMs: 10_000,
     });
     // Every option of the table was set by the variable it names.
     expect(Object.keys(options).sort()).toEqual(AUTH_ENVIRONMENT.map((s) => s.option).sort());
@@ -144,6 +148,10 @@ describe('authOptionsFromEnv', () => {
     ['KEYCLOAK_REALMS', 'demo,part ners'],
     ['KEYCLOAK_REALMS', 'demo,a,b,c,d,e,f,g,h,i,j'],
     ['KEYCLOAK_REALMS', 'partners,demo'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['REDIS_URL', 'cache:6379'],
+    ['REDIS_TIMEOUT_MS', '49'],
+    ['REDIS_TIMEOUT_MS', '10001'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^${name} (must|accepts)`));
   });
@@ -154,6 +162,7 @@ describe('authOptionsFromEnv', () => {
     ['JWT_CLOCK_TOLERANCE_SECONDS', 'abc'],
     ['KEYCLOAK_AUDIENCE', ' , '],
     ['KEYCLOAK_DISCOVERY', 'yes'],
+    ['REDIS_URL', `http://user:${SECRET}@cache:6379`],
   ])('never echoes the client secret given next to a bad %s', (name, value) => {
     const message = failure({ KEYCLOAK_CLIENT_SECRET: SECRET, [name]: value });
     expect(message).toContain(name);

@@ -18,6 +18,8 @@ export const AUTH_CHANNELS = Object.freeze({
   jwksUpdate: 'nest-keycloak-auth:jwks-update',
   /** {@link BackchannelLogoutMessage}: one per logout token received. */
   backchannelLogout: 'nest-keycloak-auth:backchannel-logout',
+  /** {@link RedisFallbackMessage}: one per shared use served in process because Redis failed. */
+  redisFallback: 'nest-keycloak-auth:redis-fallback',
 });
 
 /** Which decision: a valid token, the route's access rules, or Keycloak's live answer. */
@@ -63,11 +65,21 @@ export interface BackchannelLogoutMessage {
   readonly reason: string;
 }
 
+/** The state replicas share through Redis (`redisUrl`), each falling back on its own. */
+export type SharedUse =
+  'failure_limit' | 'introspection' | 'authorization' | 'revocation' | 'logout_jti';
+
+/** One use of Redis that failed (unreachable, timed out) and was served in process instead. */
+export interface RedisFallbackMessage {
+  readonly use: SharedUse;
+}
+
 const decisionChannel = channel(AUTH_CHANNELS.decision);
 const keycloakChannel = channel(AUTH_CHANNELS.keycloakRequest);
 const cacheChannel = channel(AUTH_CHANNELS.cacheLookup);
 const jwksChannel = channel(AUTH_CHANNELS.jwksUpdate);
 const logoutChannel = channel(AUTH_CHANNELS.backchannelLogout);
+const redisFallbackChannel = channel(AUTH_CHANNELS.redisFallback);
 
 const lookups = {
   verified_token: { hit: lookup('verified_token', 'hit'), miss: lookup('verified_token', 'miss') },
@@ -107,6 +119,11 @@ export function publishJwksUpdate(keys: number, now = Date.now()): void {
 /** Publishes a received logout token's outcome. */
 export function publishBackchannelLogout(message: BackchannelLogoutMessage): void {
   if (logoutChannel.hasSubscribers) logoutChannel.publish(message);
+}
+
+/** Publishes a shared use served in process because Redis failed. */
+export function publishRedisFallback(use: SharedUse): void {
+  if (redisFallbackChannel.hasSubscribers) redisFallbackChannel.publish({ use });
 }
 
 /**
