@@ -21,8 +21,11 @@ import { BackchannelLogoutReceiver } from './backchannel-logout/backchannel-logo
 import { InMemoryLogoutJtiStore } from './backchannel-logout/in-memory-logout-jti-store.js';
 import { LogoutJtiStore } from './backchannel-logout/logout-jti-store.js';
 import { LogoutTokenValidator } from './backchannel-logout/logout-token.validator.js';
+import { SharedLogoutJtiStore } from './backchannel-logout/shared-logout-jti-store.js';
+import { RedisConnection } from './redis/redis-connection.js';
 import { InMemoryRevocationList } from './revocation/in-memory-revocation-list.js';
 import { RevocationList } from './revocation/revocation-list.js';
+import { SharedRevocationList } from './revocation/shared-revocation-list.js';
 import { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';
 import { TokenVerifier } from './token/token-verifier.service.js';
 
@@ -50,12 +53,16 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     { provide: KeySource, useClass: JwksService },
     RealmDirectory,
     TokenVerifier,
+    RedisConnection,
     KeycloakIntrospectionClient,
     {
       provide: IntrospectionClient,
-      inject: [AuthSettings, KeycloakIntrospectionClient],
-      useFactory: (settings: AuthSettings, keycloak: KeycloakIntrospectionClient) =>
-        new CachingIntrospectionClient(keycloak, settings.introspectionCacheTtlMs),
+      inject: [AuthSettings, KeycloakIntrospectionClient, RedisConnection],
+      useFactory: (
+        s: AuthSettings,
+        keycloak: KeycloakIntrospectionClient,
+        redis: RedisConnection,
+      ) => new CachingIntrospectionClient(keycloak, s.introspectionCacheTtlMs, redis),
     },
     ServiceTokenClient,
     AuditTrail,
@@ -63,12 +70,28 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     KeycloakPolicyDecisionClient,
     {
       provide: PolicyDecisionClient,
-      inject: [AuthSettings, KeycloakPolicyDecisionClient],
-      useFactory: (settings: AuthSettings, keycloak: KeycloakPolicyDecisionClient) =>
-        new CachingPolicyDecisionClient(keycloak, settings.authzDecisionTtlMs),
+      inject: [AuthSettings, KeycloakPolicyDecisionClient, RedisConnection],
+      useFactory: (
+        s: AuthSettings,
+        keycloak: KeycloakPolicyDecisionClient,
+        redis: RedisConnection,
+      ) => new CachingPolicyDecisionClient(keycloak, s.authzDecisionTtlMs, Date.now, redis),
     },
-    { provide: RevocationList, useClass: InMemoryRevocationList },
-    { provide: LogoutJtiStore, useClass: InMemoryLogoutJtiStore },
+    // In process, or shared by the replicas through Redis when `redisUrl` is set.
+    {
+      provide: RevocationList,
+      inject: [AuthSettings, RedisConnection],
+      useFactory: (settings: AuthSettings, redis: RedisConnection) =>
+        redis.configured
+          ? new SharedRevocationList(settings, redis)
+          : new InMemoryRevocationList(settings),
+    },
+    {
+      provide: LogoutJtiStore,
+      inject: [RedisConnection],
+      useFactory: (redis: RedisConnection) =>
+        redis.configured ? new SharedLogoutJtiStore(redis) : new InMemoryLogoutJtiStore(),
+    },
     LogoutTokenValidator,
     BackchannelLogoutReceiver,
   ],
@@ -86,6 +109,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     AuditTrail,
     AuthFailureLimiter,
     PolicyDecisionClient,
+    RedisConnection,
     RevocationList,
     LogoutJtiStore,
   ],

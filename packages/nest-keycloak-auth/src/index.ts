@@ -57,7 +57,10 @@ export {
   type JwksUpdateMessage,
   type KeycloakEndpoint,
   type KeycloakRequestMessage,
+  type RedisFallbackMessage,
+  type SharedUse,
 } from './telemetry/auth-channels.js';
+export { RedisConnection } from './redis/redis-connection.js';
 export { AuditTrail, type CheckedRules } from './audit/audit-trail.js';
 export type { AuditEntry, AuditedRequest, LogoutAuditEntry } from './audit/audit-entry.js';
 export { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';

@@ -35,10 +35,10 @@ describe('AuthErrorFilter', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('answers through the HTTP adapter with the status, RFC 6750 header and fixed body', () => {
+  it('answers through the HTTP adapter with the status, RFC 6750 header and fixed body', async () => {
     const written: Written = { headers: {} };
     const request = { method: 'GET', url: '/me?x=1', headers: {} };
-    filterWritingTo(written).catch(
+    await filterWritingTo(written).catch(
       new AuthError(AuthErrorCode.Expired),
       createHttpContext({ request }),
     );
@@ -53,9 +53,9 @@ describe('AuthErrorFilter', () => {
     );
   });
 
-  it('answers a token sent twice with 400 and error="invalid_request"', () => {
+  it('answers a token sent twice with 400 and error="invalid_request"', async () => {
     const written: Written = { headers: {} };
-    filterWritingTo(written).catch(
+    await filterWritingTo(written).catch(
       new AuthError(AuthErrorCode.InvalidRequest),
       createHttpContext({ request: { method: 'GET', url: '/me', headers: {} } }),
     );
@@ -66,7 +66,7 @@ describe('AuthErrorFilter', () => {
     );
   });
 
-  it('logs fields: the route template (Fastify routeOptions), never the query string', () => {
+  it('logs fields: the route template (Fastify routeOptions), never the query string', async () => {
     const written: Written = { headers: {} };
     const request = {
       method: 'GET',
@@ -75,7 +75,7 @@ describe('AuthErrorFilter', () => {
       ip: '127.0.0.1',
       headers: {},
     };
-    filterWritingTo(written).catch(
+    await filterWritingTo(written).catch(
       new AuthError(AuthErrorCode.UnknownKey, { kid: 'k1' }),
       createHttpContext({ request }),
     );
@@ -104,7 +104,7 @@ describe('AuthErrorFilter', () => {
     });
 
     /** One filter (one limiter); each call answers into a fresh record. */
-    function limitedFilter(): (error: AuthError, ip: string) => Written {
+    function limitedFilter(): (error: AuthError, ip: string) => Promise<Written> {
       let current: Written = { headers: {} };
       const httpAdapter = {
         setHeader: (_response: unknown, name: string, value: string) => {
@@ -115,18 +115,23 @@ describe('AuthErrorFilter', () => {
         },
       };
       const filter = new AuthErrorFilter(limited, { httpAdapter } as unknown as HttpAdapterHost);
-      return (error, ip) => {
-        current = { headers: {} };
-        filter.catch(error, createHttpContext({ request: { method: 'GET', url: '/me', ip } }));
-        return current;
+      return async (error, ip) => {
+        const written: Written = { headers: {} };
+        current = written;
+        await filter.catch(
+          error,
+          createHttpContext({ request: { method: 'GET', url: '/me', ip } }),
+        );
+        return written;
       };
     }
 
-    it('answers the third 401 from one address 429 with Retry-After, and logs it', () => {
+    it('answers the third 401 from one address 429 with Retry-After, and logs it', async () => {
       const answer = limitedFilter();
-      const written = [1, 2, 3].map(() =>
-        answer(new AuthError(AuthErrorCode.InvalidSignature), '10.0.0.1'),
-      );
+      const written: Written[] = [];
+      for (let i = 0; i < 3; i++) {
+        written.push(await answer(new AuthError(AuthErrorCode.InvalidSignature), '10.0.0.1'));
+      }
       expect(written.map((w) => w.status)).toEqual([401, 401, 429]);
       expect(written[2].headers['Retry-After']).toBe('60');
       expect(written[2].headers['WWW-Authenticate']).toBeUndefined();
@@ -139,18 +144,23 @@ describe('AuthErrorFilter', () => {
         expect.objectContaining({ status: 429, reason: AuthErrorCode.TooManyFailures }),
       );
       // Another address is not held back.
-      expect(answer(new AuthError(AuthErrorCode.MissingToken), '10.0.0.2').status).toBe(401);
+      expect((await answer(new AuthError(AuthErrorCode.MissingToken), '10.0.0.2')).status).toBe(
+        401,
+      );
     });
 
-    it('counts only 401s: 403 and 503 answers stay as they are', () => {
+    it('counts only 401s: 403 and 503 answers stay as they are', async () => {
       const answer = limitedFilter();
-      const statuses = [
+      const statuses: (number | undefined)[] = [];
+      for (const code of [
         AuthErrorCode.InsufficientRoles,
         AuthErrorCode.InsufficientRoles,
         AuthErrorCode.KeysUnavailable,
         AuthErrorCode.InsufficientRoles,
         AuthErrorCode.Expired,
-      ].map((code) => answer(new AuthError(code), '10.0.0.1').status);
+      ]) {
+        statuses.push((await answer(new AuthError(code), '10.0.0.1')).status);
+      }
       expect(statuses).toEqual([403, 403, 503, 403, 401]);
     });
   });

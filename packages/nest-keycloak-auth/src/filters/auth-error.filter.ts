@@ -37,12 +37,25 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     this.limiter = limiter ?? new AuthFailureLimiter(settings);
   }
 
-  catch(error: AuthError, host: ArgumentsHost): void {
+  catch(error: AuthError, host: ArgumentsHost): Promise<void> {
     // Only HTTP has headers and a status to set; elsewhere the transport's own filter answers.
     if (host.getType() !== 'http') throw error;
+    return this.answer(error, host);
+  }
+
+  /** Extension point: records the refusal (the audit trail logs and counts it). */
+  protected log(request: RefusedRequest, error: AuthError, status: number): void {
+    this.audit.refused(request, error, status);
+  }
+
+  /**
+   * Answers once the failure is counted (in Redis when shared). Nest waits for an async filter
+   * on both adapters: its route handler hands Fastify the reply to wait on.
+   */
+  private async answer(error: AuthError, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const request = http.getRequest<RefusedRequest>();
-    const refusal = this.throttled(error, request);
+    const refusal = await this.throttled(error, request);
     const adapter = this.adapterHost.httpAdapter;
     const response: unknown = http.getResponse();
     const answer = toHttpResponse(refusal);
@@ -62,15 +75,10 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     adapter.reply(response, body, answer.status);
   }
 
-  /** Extension point: records the refusal (the audit trail logs and counts it). */
-  protected log(request: RefusedRequest, error: AuthError, status: number): void {
-    this.audit.refused(request, error, status);
-  }
-
   /** A 401 from an address past the failure limit becomes TooManyFailures (429). */
-  private throttled(error: AuthError, request: RefusedRequest): AuthError {
+  private async throttled(error: AuthError, request: RefusedRequest): Promise<AuthError> {
     if (!isUnauthorized(error)) return error;
-    const retryAfterSeconds = this.limiter.failed(request.ip);
+    const retryAfterSeconds = await this.limiter.failed(request.ip);
     if (retryAfterSeconds === undefined) return error;
     return new AuthError(AuthErrorCode.TooManyFailures, {
       kid: error.details.kid,

@@ -76,6 +76,8 @@ describe('CachingIntrospectionClient', () => {
     const answer = new Subject<{ data: unknown }>();
     post.mockReturnValueOnce(answer);
     const checks = Array.from({ length: 10 }, () => client.isActive('t', EXP));
+    // Each check looks in the cache first (a promise), then joins the one request.
+    await new Promise((resolve) => setImmediate(resolve));
     answer.next({ data: { active: true } });
     answer.complete();
     expect(await Promise.all(checks)).toEqual(Array(10).fill(true));

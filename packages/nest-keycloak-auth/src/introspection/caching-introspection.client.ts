@@ -1,6 +1,8 @@
 import { IntrospectionClient, type IntrospectedClaims } from './introspection.client.js';
 import { publishCacheLookup } from '../telemetry/auth-channels.js';
 import { tokenDigest } from '../token/token-digest.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
+import { SharedCache } from '../redis/shared-cache.js';
 
 /** Answers kept at most; beyond it the oldest is dropped. */
 const MAX_ANSWERS = 10_000;
@@ -9,7 +11,6 @@ const INACTIVE_WITHOUT_EXP_MS = 5 * 60_000;
 
 interface Answer {
   active: boolean;
-  until: number;
   /** The claims of an active answer, when it was asked for them (introspect). */
   claims?: IntrospectedClaims;
 }
@@ -17,27 +18,29 @@ interface Answer {
 /**
  * Wraps an IntrospectionClient and remembers its answers: `active: true` for `ttlMs` (never
  * past `exp`; 0 keeps none), `active: false` until `exp` (a revoked token does not come back),
- * and concurrent checks of one token share one request. Keyed by the token's SHA-256.
+ * and concurrent checks of one token share one request. Keyed by the token's SHA-256. With a
+ * configured Redis the answers are shared by every replica (one introspection per token per TTL
+ * for the whole cluster).
  */
 export class CachingIntrospectionClient extends IntrospectionClient {
-  private readonly answers = new Map<string, Answer>();
+  private readonly answers: SharedCache<Answer>;
   private readonly pending = new Map<string, Promise<boolean>>();
   private readonly pendingClaims = new Map<string, Promise<IntrospectedClaims | undefined>>();
 
   constructor(
     private readonly inner: IntrospectionClient,
     private readonly ttlMs: number,
+    redis?: RedisConnection,
   ) {
     super();
+    this.answers = new SharedCache<Answer>('introspection', MAX_ANSWERS, redis);
   }
 
   override async isActive(token: string, expiresAt?: number, realm?: string): Promise<boolean> {
     const key = tokenDigest(token);
-    const known = this.answers.get(key);
-    const hit = known !== undefined && Date.now() < known.until;
-    publishCacheLookup('introspection', hit);
-    if (hit) return known.active;
-    if (known) this.answers.delete(key);
+    const known = await this.answers.get(key);
+    publishCacheLookup('introspection', known !== undefined);
+    if (known) return known.active;
 
     let request = this.pending.get(key);
     if (!request) {
@@ -48,7 +51,7 @@ export class CachingIntrospectionClient extends IntrospectionClient {
       this.pending.set(key, request);
     }
     const active = await request;
-    this.remember(key, active, expiresAt);
+    await this.remember(key, { active }, expiresAt);
     return active;
   }
 
@@ -58,9 +61,8 @@ export class CachingIntrospectionClient extends IntrospectionClient {
     realm?: string,
   ): Promise<IntrospectedClaims | undefined> {
     const key = tokenDigest(token);
-    const known = this.answers.get(key);
-    const hit =
-      known !== undefined && Date.now() < known.until && (!known.active || !!known.claims);
+    const known = await this.answers.get(key);
+    const hit = known !== undefined && (!known.active || !!known.claims);
     publishCacheLookup('introspection', hit);
     if (hit) return known.claims;
 
@@ -72,25 +74,16 @@ export class CachingIntrospectionClient extends IntrospectionClient {
       this.pendingClaims.set(key, request);
     }
     const claims = await request;
-    this.remember(key, claims !== undefined, expiresAt, claims);
+    await this.remember(key, { active: claims !== undefined, claims }, expiresAt);
     return claims;
   }
 
-  private remember(
-    key: string,
-    active: boolean,
-    expiresAt: number | undefined,
-    claims?: IntrospectedClaims,
-  ): void {
+  private remember(key: string, answer: Answer, expiresAt: number | undefined): Promise<void> {
     const now = Date.now();
     const expMs = expiresAt === undefined ? undefined : expiresAt * 1000;
-    const until = active
+    const until = answer.active
       ? Math.min(now + this.ttlMs, expMs ?? now)
       : (expMs ?? now + INACTIVE_WITHOUT_EXP_MS);
-    if (until <= now) return;
-    this.answers.set(key, { active, until, claims });
-    if (this.answers.size > MAX_ANSWERS) {
-      this.answers.delete(this.answers.keys().next().value as string);
-    }
+    return this.answers.set(key, answer, until);
   }
 }

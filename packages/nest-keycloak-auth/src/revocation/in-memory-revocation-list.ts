@@ -5,6 +5,11 @@ import { RevocationList, type Logout, type RevocableToken } from './revocation-l
 /** Logouts remembered at most; past it, the one that would be forgotten soonest goes first. */
 export const MAX_REVOCATIONS = 100_000;
 
+/** A logout as this list holds it: until `until` (epoch ms). */
+export interface HeldLogout extends Logout {
+  readonly until: number;
+}
+
 /** A subject's logout: its tokens issued at or before `iat` are revoked until `until`. */
 interface SubjectLogout {
   iat: number;
@@ -46,13 +51,8 @@ export class InMemoryRevocationList extends RevocationList {
   }
 
   revoke(logout: Logout): Promise<void> {
-    const now = this.now();
     const until = (logout.iat + this.settings.revocationRetentionSeconds) * 1000;
-    if (until > now) {
-      if (now >= this.nextSweepAt) this.sweep(now);
-      this.add(this.realmLogouts(logout.realm), logout, until);
-      if (this.size > this.maxEntries) this.evictSoonest();
-    }
+    this.hold({ ...logout, until });
     return Promise.resolve();
   }
 
@@ -80,8 +80,16 @@ export class InMemoryRevocationList extends RevocationList {
     return Date.now();
   }
 
-  private add(logouts: RealmLogouts, logout: Logout, until: number): void {
-    const { sid, sub, iat } = logout;
+  /**
+   * Enforces a logout until `until` (epoch ms), unless that is past. Used by `revoke` and by a
+   * shared list for the logouts other replicas received; a later `until` or `iat` wins.
+   */
+  protected hold(entry: HeldLogout): void {
+    const now = this.now();
+    if (entry.until <= now) return;
+    if (now >= this.nextSweepAt) this.sweep(now);
+    const logouts = this.realmLogouts(entry.realm);
+    const { sid, sub, iat, until } = entry;
     if (sid !== undefined) {
       const known = logouts.sessions.get(sid);
       if (known === undefined) this.size++;
@@ -92,6 +100,20 @@ export class InMemoryRevocationList extends RevocationList {
       // A later logout of the same subject covers the tokens the earlier one did, and more.
       const later = known === undefined || iat >= known.iat;
       if (later) logouts.subjects.set(sub, { iat, until: Math.max(until, known?.until ?? 0) });
+    }
+    if (this.size > this.maxEntries) this.evictSoonest();
+  }
+
+  /** Every logout enforced now, with its end (`iat` is 0 for a session: it plays no part). */
+  protected *held(): Generator<HeldLogout> {
+    const now = this.now();
+    for (const [realm, { sessions, subjects }] of this.realms) {
+      for (const [sid, until] of sessions) {
+        if (until > now) yield { realm, sid, iat: 0, until };
+      }
+      for (const [sub, { iat, until }] of subjects) {
+        if (until > now) yield { realm, sub, iat, until };
+      }
     }
   }
 
