@@ -15,17 +15,24 @@ export function stop(message: string): never {
 /**
  * Reads `.env` into the environment (the one place it is read; real environment variables win
  * over it), then stops with one line naming the variable when it is invalid. Returns the
- * settings, and the client secret the logger masks.
+ * settings, and the secrets the logger masks: the client secret, and REDIS_URL with its password.
  */
 export function checkEnvironment(): { config: AppConfig; secrets: string[] } {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    const { clientSecret } = readKeycloakConfig(process.env);
-    return { config: readAppConfig(process.env), secrets: clientSecret ? [clientSecret] : [] };
+    const { clientSecret, redisUrl } = readKeycloakConfig(process.env);
+    const secrets = [clientSecret, redisUrl, redisUrl && passwordOf(redisUrl)];
+    return { config: readAppConfig(process.env), secrets: secrets.filter((s) => !!s) as string[] };
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
     stop(error.message);
   }
+}
+
+/** The password a URL carries (percent-decoded), if any. */
+function passwordOf(url: string): string | undefined {
+  const { password } = new URL(url);
+  return password ? decodeURIComponent(password) : undefined;
 }
 
 const portTaken = (port: number) => `Cannot listen: port ${port} is already in use (set PORT)`;

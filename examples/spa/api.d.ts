@@ -180,6 +180,12 @@ export interface components {
              * @enum {string}
              */
             database: "up";
+            /**
+             * @description With REDIS_URL only: whether the Redis shared by the replicas answers. `down` keeps the API ready: each shared use falls back to this process
+             * @example up
+             * @enum {string}
+             */
+            redis?: "up" | "down";
         };
         MeDto: {
             /** @example f1b7c2de-8e0a-4b5e-9a43-2e1f1c6d9b10 */

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { KeySource, OidcDiscoveryService, Public } from 'nest-keycloak-auth';
+import { KeySource, OidcDiscoveryService, Public, RedisConnection } from 'nest-keycloak-auth';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { DatabaseService } from '../database/database.service.js';
 import { ShutdownService } from '../shutdown/shutdown.service.js';
@@ -17,6 +17,7 @@ export class HealthController {
     @Inject(OidcDiscoveryService) private readonly discovery: OidcDiscoveryService,
     @Inject(DatabaseService) private readonly database: DatabaseService,
     @Inject(ShutdownService) private readonly shutdown: ShutdownService,
+    @Inject(RedisConnection) private readonly redis: RedisConnection,
   ) {}
 
   /** Liveness: the process answers. Never touches Keycloak. */
@@ -32,7 +33,8 @@ export class HealthController {
    * sending traffic before the server stops accepting it), tokens can be verified because the
    * signing keys are loaded, and the database answers. A 503 names the failing check and, when
    * discovery failed, why (the host, the port, the realm, the issuer); the database's host and
-   * port, never its credentials.
+   * port, never its credentials. Redis (with REDIS_URL) is named, never a reason for 503: while
+   * it is down each shared use falls back to this process.
    */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: signing keys loaded and the database answering' })
@@ -57,6 +59,8 @@ export class HealthController {
     if (databaseFailure !== undefined) {
       throw new ServiceUnavailableException(`Not ready: database ${databaseFailure}`);
     }
-    return { status: 'ready', keys: status.keyCount, database: 'up' };
+    const ready: ReadinessDto = { status: 'ready', keys: status.keyCount, database: 'up' };
+    if (this.redis.configured) ready.redis = this.redis.up ? 'up' : 'down';
+    return ready;
   }
 }

@@ -7,11 +7,12 @@ import { DatabaseMetrics } from './database-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { createMetricsRegistry } from './metrics.registry.js';
 import { MetricsServer } from './metrics.server.js';
+import { RedisMetrics } from './redis-metrics.js';
 
 /**
  * Prometheus metrics on METRICS_PORT (default 9464; 0 turns them off): the process, the API's
  * requests (timed by the HTTP edge, src/http/), the auth library's
- * decisions, Keycloak calls, caches and keys, and the PostgreSQL pool. One registry per app,
+ * decisions, Keycloak calls, caches and keys, the PostgreSQL pool and, with REDIS_URL, Redis. One registry per app,
  * provided under prom-client's `Registry` class.
  */
 @Module({
@@ -25,6 +26,7 @@ import { MetricsServer } from './metrics.server.js';
     AuthMetrics,
     BackchannelLogoutMetrics,
     DatabaseMetrics,
+    RedisMetrics,
     MetricsServer,
   ],
   exports: [HttpMetrics],

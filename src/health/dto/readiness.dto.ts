@@ -10,4 +10,13 @@ export class ReadinessDto {
 
   @ApiProperty({ enum: ['up'], example: 'up', description: 'The database answered' })
   database!: 'up';
+
+  @ApiProperty({
+    enum: ['up', 'down'],
+    required: false,
+    example: 'up',
+    description:
+      'With REDIS_URL only: whether the Redis shared by the replicas answers. `down` keeps the API ready: each shared use falls back to this process',
+  })
+  redis?: 'up' | 'down';
 }
