@@ -5,14 +5,9 @@ import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { ADAPTERS } from './support/adapters.js';
 import { freePort } from './support/child-app.js';
 import { createTestApp } from './support/test-app.js';
+import { sample } from './support/scrape.js';
 
 const PATH = '/auth/backchannel-logout';
-
-/** The value of one exact series in a scrape, or undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe.each(ADAPTERS)('%s: OIDC Back-Channel Logout in the app', (adapter) => {
   let keycloak: KeycloakStandIn;

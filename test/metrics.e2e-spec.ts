@@ -7,18 +7,10 @@ import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { ADAPTERS } from './support/adapters.js';
 import { freePort } from './support/child-app.js';
 import { createTestApp } from './support/test-app.js';
+import { sample } from './support/scrape.js';
 
 /** Debian's prometheus package; `.ci/run` installs it (scripts/prometheus.sh install). */
 const PROMTOOL = spawnSync('promtool', ['--version']).status === 0;
-
-/**
- * The value of the sample `series` (name and labels exactly as exposed, labels in the order
- * the metric declares them), or undefined when the scrape does not have it.
- */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 const duration = (method: string, route: string, status: number) =>
   `http_server_request_duration_seconds_count{method="${method}",route="${route}",status_code="${status}"}`;

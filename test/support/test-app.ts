@@ -76,6 +76,8 @@ export async function createTestApp(
     AUTH_FAILURE_WINDOW_SECONDS: '',
     BACKCHANNEL_LOGOUT_AUDIENCES: '',
     REVOCATION_RETENTION_SECONDS: '',
+    REDIS_URL: '',
+    REDIS_TIMEOUT_MS: '',
     LOG_FORMAT: '',
     LOG_LEVEL: '',
     SHUTDOWN_DRAIN_MS: '',
