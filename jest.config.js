@@ -11,12 +11,13 @@ export default {
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  // Each has its own config and command: test:keycloak, test:browser, test:prometheus.
+  // Each has its own config and command: test:keycloak, test:browser, test:prometheus, test:redis.
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/keycloak/',
     '<rootDir>/test/browser/',
     '<rootDir>/test/prometheus/',
+    '<rootDir>/test/redis/',
   ],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

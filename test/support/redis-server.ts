@@ -69,6 +69,15 @@ export class RedisServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** Deletes every key matching `pattern` (KEYS: fine for a test's small Redis). */
+  async deleteKeys(pattern: string): Promise<void> {
+    const reply = await this.command('KEYS', pattern);
+    const keys = reply
+      .split('\r\n')
+      .filter((line, i) => i > 0 && line !== '' && !line.startsWith('$'));
+    if (keys.length > 0) await this.command('DEL', ...keys);
+  }
+
   /** Sends one inline command and resolves its raw reply. */
   async command(...words: string[]): Promise<string> {
     const socket = createConnection(this.port, '127.0.0.1');
