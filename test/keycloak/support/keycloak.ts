@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import {
   decodeJwt,
   decodeProtectedHeader,
@@ -204,6 +205,15 @@ export function confidentialClient(clientId: string, secret: string, extra: obje
   };
 }
 
+/** The fields of a client representation the specs read; the rest is passed back untouched. */
+export interface ClientRepresentation {
+  id: string;
+  clientId: string;
+  frontchannelLogout?: boolean;
+  attributes?: Record<string, string>;
+  [field: string]: unknown;
+}
+
 interface AdminToken {
   value: string;
   refreshAt: number;
@@ -275,6 +285,44 @@ export class KeycloakAdmin {
 
   async deleteClient(id: string, realm = REALM): Promise<void> {
     await this.call('DELETE', `/${realm}/clients/${id}`);
+  }
+
+  /** A client's representation, found by its `clientId`; throws when the realm has none. */
+  async clientNamed(clientId: string, realm = REALM): Promise<ClientRepresentation> {
+    const path = `/${realm}/clients?clientId=${encodeURIComponent(clientId)}`;
+    const [client] = (await this.call<ClientRepresentation[]>('GET', path)).data;
+    if (!client) throw new Error(`realm ${realm} has no client ${clientId}`);
+    return client;
+  }
+
+  /**
+   * Makes Keycloak send OIDC Back-Channel Logouts with `sid` for `clientId` to `url` (the admin
+   * console's "Backchannel logout URL"); `undo` puts the client back as it was.
+   */
+  async enableBackchannelLogout(clientId: string, url: string, undo: UndoStack): Promise<void> {
+    const before = await this.clientNamed(clientId);
+    const added = {
+      'backchannel.logout.url': url,
+      'backchannel.logout.session.required': 'true',
+    };
+    await this.call('PUT', `/${REALM}/clients/${before.id}`, {
+      ...before,
+      frontchannelLogout: false,
+      attributes: { ...before.attributes, ...added },
+    });
+    undo.push(`restore client ${clientId}`, async () => {
+      // A PUT keeps attributes it does not name; an empty value removes one.
+      const cleared = Object.fromEntries(Object.keys(added).map((key) => [key, '']));
+      const attributes = { ...cleared, ...before.attributes };
+      await this.call('PUT', `/${REALM}/clients/${before.id}`, { ...before, attributes });
+      const after = await this.clientNamed(clientId);
+      if (
+        !isDeepStrictEqual(after.attributes, before.attributes) ||
+        after.frontchannelLogout !== before.frontchannelLogout
+      ) {
+        throw new Error(`client ${clientId} differs from before: ${JSON.stringify(after)}`);
+      }
+    });
   }
 
   async createRealm(representation: { realm: string; [field: string]: unknown }): Promise<void> {
