@@ -190,9 +190,15 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** An error's name or code, never its message (it may quote a host or a reply). */
+/**
+ * An error's code (`ECONNREFUSED`; a Redis reply's first word: `NOPERM`, `WRONGPASS`) or name,
+ * never its message (it may quote a host or a key).
+ */
 function errorName(error: unknown): string {
   if (error === undefined) return 'not connected';
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return typeof code === 'string' ? code : typeof name === 'string' ? name : 'unknown error';
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  if (typeof code === 'string') return code;
+  const reply = typeof message === 'string' ? /^([A-Z]{3,})\b/.exec(message) : null;
+  if (reply) return reply[1];
+  return typeof name === 'string' ? name : 'unknown error';
 }
