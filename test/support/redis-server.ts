@@ -6,6 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForLine } from './child-app.js';
 
+/** An ACL user for the API: its name, password and rules (`ACL SETUSER` words, no spaces). */
+export interface RedisUser {
+  name: string;
+  password: string;
+  rules: string[];
+}
+
 /**
  * A real `redis-server` (Debian's package; `.ci/run` installs it) on a loopback port, without
  * persistence, started and stopped by the test that owns it, by its process. `stop()` then
@@ -15,20 +22,27 @@ export class RedisServer {
   private process?: ChildProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'redis-e2e-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly user?: RedisUser,
+  ) {}
 
-  /** Starts one on a spare port; fails with a clear message when redis-server is missing. */
-  static async start(): Promise<RedisServer> {
+  /**
+   * Starts one on a spare port; fails with a clear message when redis-server is missing. With
+   * `user`, `url` logs in as that ACL user (the test's own commands use the default user).
+   */
+  static async start(user?: RedisUser): Promise<RedisServer> {
     if (spawnSync('redis-server', ['--version']).status !== 0) {
       throw new Error('redis-server is not installed: run `bash scripts/redis.sh install`');
     }
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer(await freePort(), user);
     await server.restart();
     return server;
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const login = this.user ? `${this.user.name}:${this.user.password}@` : '';
+    return `redis://${login}127.0.0.1:${this.port}`;
   }
 
   /** Starts the server again on the same port, empty; resolves once it answers. */
@@ -51,6 +65,11 @@ export class RedisServer {
     // Drained from now on, so a full pipe never blocks it.
     this.process.stdout?.resume();
     this.process.stderr?.resume();
+    if (this.user) {
+      const { name, password, rules } = this.user;
+      const reply = await this.command('ACL', 'SETUSER', name, 'on', `>${password}`, ...rules);
+      if (!reply.startsWith('+OK')) throw new Error(`ACL SETUSER refused: ${reply}`);
+    }
   }
 
   /** Kills it (SIGKILL: a crash, nothing flushed); resolves once the process is gone. */
