@@ -38,6 +38,7 @@
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=keycloak # log() and die() of common.sh: [keycloak] ...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$ROOT_DIR/scripts/common.sh"
 ENV_FILE="$ROOT_DIR/.env"
@@ -90,37 +91,21 @@ DISCOVERY_URL="$PROBE_BASE/realms/$REALM/.well-known/openid-configuration"
 # kc.sh and the JVM both carry the distribution path on their command line.
 DIST_DIR_PATTERN="$CACHE_DIR/keycloak-"
 
-log() { printf '[keycloak] %s\n' "$*" >&2; }
 # Seconds between progress lines during the download and the boot.
 PROGRESS_EVERY="${KEYCLOAK_PROGRESS_SECONDS:-5}"
 MVN_PID=""
 # Ctrl-C during the download stops Maven too (it runs in the background, see ensure_distribution).
 trap '[[ -z "$MVN_PID" ]] || kill -TERM "$MVN_PID" 2>/dev/null || true' EXIT
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-[[ "$PROGRESS_EVERY" =~ ^[1-9][0-9]*$ ]] || die "KEYCLOAK_PROGRESS_SECONDS must be a whole number of seconds >= 1 (got $PROGRESS_EVERY)"
+require_seconds KEYCLOAK_PROGRESS_SECONDS "$PROGRESS_EVERY"
 
 # --- process bookkeeping --------------------------------------------------------------------
 
-recorded_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(tr -dc '0-9' <"$PID_FILE")"
-  [[ -n "$pid" ]] || return 1
-  printf '%s' "$pid"
-}
-
-# True if the recorded PID is alive AND still is our Keycloak (guards against PID reuse).
+# True if the recorded PID is alive AND still is our Keycloak (guards against PID reuse). Its own,
+# not common.sh's: Keycloak is kc.sh's whole process group (see cmd_stop), asked with kill -0 only.
 is_running() {
   local pid
   pid="$(recorded_pid)" || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r "/proc/$pid/cmdline" ]]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$DIST_DIR_PATTERN" || return 1
-  fi
-  return 0
+  kill -0 "$pid" 2>/dev/null && command_line_has "$pid" "$DIST_DIR_PATTERN"
 }
 group_alive() { kill -0 -- "-$1" 2>/dev/null; }
 
@@ -347,33 +332,20 @@ launch() {
     --hostname-backchannel-dynamic=true
     "$@"
   )
-  local started=$SECONDS
+  local started=$SECONDS pid
   printf '\n==== %s kc.sh %s\n' "$(date -u +%FT%TZ)" "${args[*]}" >>"$LOG_FILE"
-  rm -f "$PID_FILE"
   echo "$PORT" >"$PORT_FILE"
-  # New session/process group so that `stop` can signal kc.sh and its JVM together, and Ctrl-C
-  # in the caller's terminal does not reach Keycloak. The inner shell records its own PID
-  # (== process group id) before exec'ing kc.sh, so the PID is right even if setsid forks.
-  local launcher=(setsid)
-  if ! command -v setsid >/dev/null 2>&1; then
-    launcher=(perl -MPOSIX -e 'POSIX::setsid(); exec @ARGV or die "exec: $!"')
-  fi
+  # A new session and process group (its id is the recorded PID), so that `stop` can signal kc.sh
+  # and its JVM together, and Ctrl-C in the caller's terminal does not reach Keycloak.
   (
     cd "$DIST_DIR"
     export JAVA_HOME="$java_home"
     export JAVA_OPTS_KC_HEAP="$HEAP"
     export KC_BOOTSTRAP_ADMIN_USERNAME="$ADMIN_USER"
     export KC_BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD"
-    # shellcheck disable=SC2016 # $$ and $@ are for the inner shell
-    nohup "${launcher[@]}" bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
-      "$DIST_DIR/bin/kc.sh" "${args[@]}" </dev/null >>"$LOG_FILE" 2>&1 &
-  )
-  local tries=0 pid=""
-  while [[ -z "$pid" ]] && ((tries++ < 50)); do
-    sleep 0.1
-    pid="$(recorded_pid || true)"
-  done
-  [[ -n "$pid" ]] || die "could not record Keycloak's PID; log: $LOG_FILE"
+    start_recorded "$LOG_FILE" "$DIST_DIR/bin/kc.sh" "${args[@]}"
+  ) || die "could not record Keycloak's PID; log: $LOG_FILE"
+  pid="$(recorded_pid)"
 
   if ! wait_ready "$pid"; then
     log "stopping the failed instance"
@@ -556,11 +528,6 @@ cmd_clean() {
     log "nothing to remove in $MAVEN_DIST_DIR"
   fi
   log "freed $(human $((cache_kb + maven_kb))) in total; the next start downloads Keycloak $KEYCLOAK_VERSION again"
-}
-
-cmd_logs() {
-  echo "log: $LOG_FILE"
-  tail -n 50 "$LOG_FILE" 2>/dev/null || true
 }
 
 case "${1:-}" in

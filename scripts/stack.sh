@@ -18,16 +18,12 @@ set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT_DIR"
+LOG_TAG=stack # log() and die() of common.sh: [stack] ...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$ROOT_DIR/scripts/common.sh"
 
 ENV_FILE="$ROOT_DIR/.env"
 VERSION_FILE="$ROOT_DIR/keycloak/keycloak.env"
-
-die() {
-  printf '[stack] ERROR: %s\n' "$*" >&2
-  exit 1
-}
 
 # What the API needs (handed to it), then what the stack and Keycloak use.
 API_VARS=(KEYCLOAK_URL KEYCLOAK_REALM KEYCLOAK_REALMS KEYCLOAK_CLIENT_ID KEYCLOAK_CLIENT_SECRET PORT)
