@@ -11,13 +11,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 
-// The development scripts (scripts/stack.sh, keycloak.sh, postgres.sh, token.mjs), run for real
-// but never against a real Keycloak or PostgreSQL: each test copies them into a temporary
+// The development scripts (scripts/stack.sh, keycloak.sh, postgres.sh, redis.sh, token.mjs), run
+// for real but never against a real Keycloak or PostgreSQL (redis.sh starts a real redis-server,
+// which .ci/run installs): each test copies them into a temporary
 // directory laid out like the repository (scripts/, keycloak/, .env), so that the scripts read
 // THAT directory's .env (they read the .env next to package.json, as the app does) and the
 // repository's own .env is never read or touched. Keycloak, Maven, Java, npm and PostgreSQL's
@@ -29,6 +30,7 @@ const SCRIPT_FILES = [
   'scripts/stack.sh',
   'scripts/keycloak.sh',
   'scripts/postgres.sh',
+  'scripts/redis.sh',
   'scripts/token.mjs',
   'keycloak/keycloak.env',
   'keycloak/realm-demo.json',
@@ -363,6 +365,86 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
   });
 });
 
+describe('scripts/redis.sh (a real redis-server)', () => {
+  const script = 'scripts/redis.sh';
+  /** .ci/run installs it (`bash scripts/redis.sh install`) before npm test: its absence is a failure. */
+  function requireRedisServer(): void {
+    if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
+      throw new Error(
+        'redis-server is not installed: run `bash scripts/redis.sh install` (as root; .ci/run does) or `sudo apt-get install redis-server`',
+      );
+    }
+  }
+  /** One command in Redis' inline protocol, over a plain socket; resolves with the first line. */
+  async function ask(url: string, command: string): Promise<string> {
+    const { hostname, port } = new URL(url);
+    const socket = createConnection(Number(port), hostname);
+    try {
+      socket.write(`${command}\r\n`);
+      const [chunk] = (await once(socket, 'data')) as [Buffer];
+      return chunk.toString().split('\r\n')[0];
+    } finally {
+      socket.destroy();
+    }
+  }
+  const started: Sandbox[] = [];
+  afterAll(() => {
+    for (const box of started) box.run('bash', [script, 'stop']);
+  });
+
+  it('start prints REDIS_URL on stdout and the server answers PING there; stop ends it', async () => {
+    requireRedisServer();
+    const box = sandbox(undefined);
+    started.push(box);
+    const start = box.run('bash', [script, 'start']);
+    expect({ status: start.status, stderr: start.stderr }).toMatchObject({ status: 0 });
+    expect(start.stdout).toMatch(/^REDIS_URL=redis:\/\/127\.0\.0\.1:\d+\n$/);
+    const url = start.stdout.trim().slice('REDIS_URL='.length);
+    expect(await ask(url, 'PING')).toBe('+PONG');
+    // No persistence.
+    expect(await ask(url, 'CONFIG GET save')).toBe('*2');
+    expect(box.run('bash', [script, 'status']).status).toBe(0);
+    expect(box.run('bash', [script, 'url']).stdout).toBe(start.stdout);
+    const pid = Number(readFileSync(join(box.root, '.cache/redis/redis.pid'), 'utf8'));
+    const stop = box.run('bash', [script, 'stop']);
+    expect({ status: stop.status, stderr: stop.stderr }).toEqual({
+      status: 0,
+      stderr: '[redis] stopped\n',
+    });
+    expect(() => process.kill(pid, 0)).toThrow();
+    await expect(ask(url, 'PING')).rejects.toThrow(/ECONNREFUSED/);
+    expect(box.run('bash', [script, 'status']).status).toBe(3);
+  });
+
+  it('stop with nothing running exits 0', () => {
+    const result = sandbox(undefined).run('bash', [script, 'stop']);
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: '[redis] not running (no PID file)\n',
+    });
+  });
+
+  it('start refuses a taken REDIS_PORT (from .env) in one line naming it', async () => {
+    requireRedisServer();
+    const server = await listen();
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = sandbox(`REDIS_PORT=${port}\n`).run('bash', [script, 'start']);
+      expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 1, stdout: '' });
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^\\[redis\\] ERROR: port ${port} \\(REDIS_PORT\\) is already in use by .*set REDIS_PORT`,
+        ),
+      );
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('scripts/keycloak.sh (no Keycloak started)', () => {
   it('reads .env, and a real variable beats it (status names the cache dir in use)', () => {
     const box = sandbox('KEYCLOAK_CACHE_DIR=/tmp/from-dotenv-cache\n');
@@ -638,24 +720,6 @@ describe('scripts/postgres.sh (no PostgreSQL started)', () => {
     }
   });
 
-  it('stop leaves alone a recorded PID that is not its server', () => {
-    const box = sandbox(undefined);
-    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
-    try {
-      box.write('.cache/postgres/postgres.pid', String(other.pid));
-      const result = box.run('bash', [script, 'stop']);
-      expect({ status: result.status, stderr: result.stderr }).toEqual({
-        status: 0,
-        stderr: `[postgres] PID ${other.pid} is not this PostgreSQL any more; not touching it\n`,
-      });
-      expect(other.exitCode).toBeNull();
-      expect(other.signalCode).toBeNull();
-      expect(existsSync(join(box.root, '.cache/postgres/postgres.pid'))).toBe(false);
-    } finally {
-      other.kill();
-    }
-  });
-
   it.each([
     [{ POSTGRES_STATE: 'keep' }, 'POSTGRES_STATE must be fresh or persist (got keep)'],
     [
@@ -670,5 +734,31 @@ describe('scripts/postgres.sh (no PostgreSQL started)', () => {
       stdout: '',
       stderr: `[postgres] ERROR: ${message}\n`,
     });
+  });
+});
+
+describe('scripts/postgres.sh and redis.sh: stop', () => {
+  it.each([
+    [
+      'postgres',
+      (pid: number) => `[postgres] PID ${pid} is not this PostgreSQL any more; not touching it\n`,
+    ],
+    ['redis', (pid: number) => `[redis] not running (PID ${pid} is gone or is not this Redis)\n`],
+  ])('%s.sh leaves alone a recorded PID that is not its server', (name, message) => {
+    const box = sandbox(undefined);
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      box.write(`.cache/${name}/${name}.pid`, String(other.pid));
+      const result = box.run('bash', [`scripts/${name}.sh`, 'stop']);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({
+        status: 0,
+        stderr: message(other.pid!),
+      });
+      expect(other.exitCode).toBeNull();
+      expect(other.signalCode).toBeNull();
+      expect(existsSync(join(box.root, `.cache/${name}/${name}.pid`))).toBe(false);
+    } finally {
+      other.kill();
+    }
   });
 });
