@@ -27,13 +27,18 @@
 #                               keycloak/realm-demo.json and realm-partners.json (restored from a cached pristine H2 snapshot,
 #                               rebuilt automatically when the realm file or version changes)
 #                             persist: keep the H2 database across restarts (admin-console changes
-#                               survive; the realm files are NOT re-imported once their realms exist)
+#                               survive; the realm files are NOT re-imported once their realms exist:
+#                               `KEYCLOAK_STATE=fresh bash scripts/keycloak.sh restart` once resets
+#                               the kept database to the current realm files)
 #   KEYCLOAK_HEAP             JVM heap options, default "-Xms64m -Xmx768m"
 #   KEYCLOAK_START_TIMEOUT    seconds to wait for readiness, default 180 (the download not included)
 #   KEYCLOAK_STOP_TIMEOUT     seconds between SIGTERM and SIGKILL, default 30
 #   KEYCLOAK_PROGRESS_SECONDS seconds between progress lines during download and boot, default 5
 #   KEYCLOAK_CACHE_DIR        default <repo>/.cache/keycloak
 #   KEYCLOAK_JAVA_HOME        force a JDK (otherwise JAVA_HOME if >= 17, else newest >= 17 found)
+#   API_BACKCHANNEL_LOGOUT_URL  where Keycloak posts the demo realm's back-channel logouts (the
+#                             ${...} placeholder of nest-api-web in realm-demo.json, filled in at
+#                             import), default http://localhost:8000/auth/backchannel-logout
 #   KC_*                      passed through to Keycloak (e.g. KC_LOG_LEVEL, KC_HEALTH_ENABLED)
 set -euo pipefail
 
@@ -50,7 +55,8 @@ DOTENV_KC_VARS=()
 while IFS= read -r name; do DOTENV_KC_VARS+=("$name"); done < <(dotenv_names "$ENV_FILE" KC_)
 dotenv_apply "$ENV_FILE" KEYCLOAK_VERSION KEYCLOAK_PORT KEYCLOAK_HTTP_HOST KEYCLOAK_HOSTNAME \
   KEYCLOAK_STATE KEYCLOAK_HEAP KEYCLOAK_START_TIMEOUT KEYCLOAK_STOP_TIMEOUT KEYCLOAK_CACHE_DIR \
-  KEYCLOAK_JAVA_HOME KEYCLOAK_PROGRESS_SECONDS ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}
+  KEYCLOAK_JAVA_HOME KEYCLOAK_PROGRESS_SECONDS API_BACKCHANNEL_LOGOUT_URL \
+  ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}
 for name in ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}; do
   export "${name?}"
 done
@@ -75,6 +81,10 @@ ADMIN_PASSWORD="${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}"
 HEAP="${KEYCLOAK_HEAP:--Xms64m -Xmx768m}"
 START_TIMEOUT="${KEYCLOAK_START_TIMEOUT:-180}"
 STOP_TIMEOUT="${KEYCLOAK_STOP_TIMEOUT:-30}"
+# Exported for the realm import, which fills in ${NAME} and ${NAME:default} placeholders from the
+# environment. Set here rather than left to the realm file's default, so that the snapshot key
+# (below) is the same whether the value is given or not.
+export API_BACKCHANNEL_LOGOUT_URL="${API_BACKCHANNEL_LOGOUT_URL:-http://localhost:8000/auth/backchannel-logout}"
 CACHE_DIR="${KEYCLOAK_CACHE_DIR:-$ROOT_DIR/.cache/keycloak}"
 DIST_DIR="$CACHE_DIR/keycloak-$KEYCLOAK_VERSION"
 ZIP_FILE="$CACHE_DIR/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
@@ -355,13 +365,18 @@ launch() {
   log "ready in $((SECONDS - started))s (pid $pid)"
 }
 
-# Key of the pristine database snapshot: everything that ends up in the imported state.
+# Key of the pristine database snapshot: everything that ends up in the imported state, the values
+# of the realm files' ${NAME} placeholders included (a new back-channel URL imports again).
 snapshot_key() {
-  local sum=sha256sum
+  local sum=sha256sum name
   command -v sha256sum >/dev/null 2>&1 || sum="shasum -a 256"
   {
     printf '%s\n%s\n%s\n' "$KEYCLOAK_VERSION" "$ADMIN_USER" "$ADMIN_PASSWORD"
     cat "$REALM_FILE" "${EXTRA_REALM_FILES[@]}"
+    for name in $(grep -ho '\${[A-Za-z_][A-Za-z0-9_]*' "$REALM_FILE" "${EXTRA_REALM_FILES[@]}" |
+      cut -c3- | sort -u); do
+      printf '%s=%s\n' "$name" "${!name:-}"
+    done
   } | $sum | cut -c1-16
 }
 
