@@ -86,18 +86,41 @@ function sandbox(dotenv: string | undefined): Sandbox {
   };
 }
 
+/** The REDIS_URL and DATABASE_URL that the stubbed redis.sh and postgres.sh print on start. */
+const STUB_REDIS_URL = 'redis://127.0.0.1:6399';
+const STUB_DATABASE_URL = 'postgres://stub:stub@127.0.0.1:5999/nest_api';
+
 /**
- * A sandbox for stack.sh, with stubs: keycloak.sh records its calls, npm does nothing, and
- * dist/main.js reports the configuration the app would see. So no stack.sh run in these tests
- * can start Keycloak or a build, even a stack.sh that ignored `config`.
+ * A sandbox for stack.sh, with stubs: keycloak.sh, redis.sh and postgres.sh record their calls
+ * (keycloak.sh also the back-channel URL it was given), redis-server is "installed", npm does
+ * nothing, and dist/main.js reports the configuration the app would see (with STUB_STAY set it
+ * stays up, and exits 3 after a second if its PORT is STUB_EXIT_PORT). So no stack.sh run in
+ * these tests can start Keycloak, Redis, PostgreSQL or a build, even one that ignored `config`.
  */
 function stubbedStack(dotenv: string | undefined): Sandbox {
   const box = sandbox(dotenv);
   box.write(
     'scripts/keycloak.sh',
-    '#!/usr/bin/env bash\necho "$1" >>"$(dirname "$0")/../keycloak-calls"\n[[ "$1" != status ]] || exit 3\n',
+    [
+      '#!/usr/bin/env bash',
+      'echo "$1" >>"$(dirname "$0")/../keycloak-calls"',
+      '[[ "$1" != start ]] || echo "$API_BACKCHANNEL_LOGOUT_URL" >"$(dirname "$0")/../keycloak-backchannel-url"',
+      '[[ "$1" != status ]] || exit 3',
+      '',
+    ].join('\n'),
     true,
   );
+  for (const [name, line] of [
+    ['redis', `REDIS_URL=${STUB_REDIS_URL}`],
+    ['postgres', `DATABASE_URL=${STUB_DATABASE_URL}`],
+  ]) {
+    box.write(
+      `scripts/${name}.sh`,
+      `#!/usr/bin/env bash\necho "$1" >>"$(dirname "$0")/../${name}-calls"\n[[ "$1" != start ]] || echo '${line}'\n`,
+      true,
+    );
+  }
+  box.write('bin/redis-server', '#!/bin/sh\nexit 1\n', true);
   box.write('bin/npm', '#!/bin/sh\nexit 0\n', true);
   // No Docker engine (the compose test installs its own docker): the local path, stubbed.
   box.write('bin/docker', '#!/bin/sh\nexit 1\n', true);
@@ -105,8 +128,12 @@ function stubbedStack(dotenv: string | undefined): Sandbox {
   box.write(
     'dist/main.js',
     `if (require('node:fs').existsSync('.env')) process.loadEnvFile('.env');
-     const names = ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET', 'PORT', 'SEED_DEMO_ITEMS'];
-     console.log('APP ' + JSON.stringify(Object.fromEntries(names.map((n) => [n, process.env[n]]))));`,
+     const names = ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET', 'PORT', 'SEED_DEMO_ITEMS',
+       'BACKCHANNEL_LOGOUT_AUDIENCES', 'REDIS_URL', 'DATABASE_URL', 'METRICS_PORT'];
+     const env = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+     console.log('APP ' + JSON.stringify({ ...env, ...(process.env.STUB_STAY ? { pid: process.pid } : {}) }));
+     if (process.env.STUB_STAY) setInterval(() => {}, 1000);
+     if (process.env.STUB_EXIT_PORT && process.env.STUB_EXIT_PORT === process.env.PORT) setTimeout(() => process.exit(3), 1000);`,
   );
   // The build (only when the sources changed) says it ran.
   box.write('scripts/build-if-stale.sh', 'echo BUILD\n', true);
@@ -116,6 +143,11 @@ function appConfig(result: SpawnSyncReturns<string>): Record<string, string> {
   const line = result.stdout.split('\n').find((l) => l.startsWith('APP '));
   expect({ line, status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
   return JSON.parse(line!.slice(4)) as Record<string, string>;
+}
+/** The calls a stub recorded (`keycloak`, `redis`, `postgres`), '' when none. */
+function calls(box: Sandbox, stub: string): string {
+  const file = join(box.root, `${stub}-calls`);
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
 /** `bash scripts/stack.sh config` -> its NAME=value lines and where each value came from. */
@@ -216,11 +248,16 @@ describe('scripts/stack.sh config: real variable > .env > default', () => {
       KEYCLOAK_CLIENT_ID: 'nest-api',
       KEYCLOAK_CLIENT_SECRET: `${'*'.repeat(15)}cret`, // nest-api-dev-secret
       PORT: '8000',
+      BACKCHANNEL_LOGOUT_AUDIENCES: 'nest-api-web',
       KEYCLOAK_PORT: '8080',
       KEYCLOAK_VERSION: parseEnv(readFileSync('keycloak/keycloak.env', 'utf8')).KEYCLOAK_VERSION,
       KC_BOOTSTRAP_ADMIN_USERNAME: 'admin',
       KC_BOOTSTRAP_ADMIN_PASSWORD: '*****',
       STACK_MODE: 'auto',
+      API_REPLICAS: '1',
+      API_BACKCHANNEL_LOGOUT_URL: 'http://localhost:8000/auth/backchannel-logout',
+      REDIS_URL: '',
+      DATABASE_URL: '',
     });
     expect(source.PORT).toBe('defaults');
     // Without any .env file at all, too; and the default URL follows KEYCLOAK_PORT.
@@ -282,8 +319,17 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
       KEYCLOAK_CLIENT_ID: 'nest-api',
       KEYCLOAK_CLIENT_SECRET: 'wrong-from-dotenv',
       PORT: String(port),
+      BACKCHANNEL_LOGOUT_AUDIENCES: 'nest-api-web',
+      REDIS_URL: STUB_REDIS_URL, // redis-server is "installed": scripts/redis.sh started one
     });
-    expect(readFileSync(join(box.root, 'keycloak-calls'), 'utf8')).toBe('status\nstart\nstop\n');
+    expect(calls(box, 'keycloak')).toBe('status\nstart\nstop\n');
+    expect(calls(box, 'redis')).toBe('start\nstop\n');
+    // One API keeps its embedded database: no PostgreSQL.
+    expect(calls(box, 'postgres')).toBe('');
+    // Keycloak posts the demo realm's back-channel logouts to this API.
+    expect(readFileSync(join(box.root, 'keycloak-backchannel-url'), 'utf8')).toBe(
+      `http://localhost:${port}/auth/backchannel-logout\n`,
+    );
   });
 
   it('hands the app a real variable over .env', async () => {
@@ -317,6 +363,7 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
       // ss (or lsof) names this test's own process as the holder.
       if (hasSs) expect(lines[0]).toContain(`(pid ${process.pid})`);
       expect(existsSync(join(box.root, 'keycloak-calls'))).toBe(false);
+      expect(calls(box, 'redis')).toBe('');
     } finally {
       server.close();
     }
@@ -377,6 +424,140 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
       server.close();
     }
   });
+});
+
+/** A port such that it and the `count - 1` after it are free now. */
+async function freeRun(count: number): Promise<number> {
+  for (;;) {
+    const first = await freePort();
+    const held: Server[] = [];
+    try {
+      for (let port = first + 1; port < first + count; port++) {
+        const server = createServer();
+        held.push(server);
+        server.listen(port, '127.0.0.1');
+        await once(server, 'listening');
+      }
+      return first;
+    } catch {
+      // one of them is taken: another run
+    } finally {
+      await Promise.all(held.map((server) => new Promise((done) => server.close(done))));
+    }
+  }
+}
+
+describe('scripts/stack.sh: shared state and API_REPLICAS (local mode, stubbed)', () => {
+  it('hands the app a REDIS_URL from .env as is, starting no Redis', async () => {
+    const box = stubbedStack(
+      `PORT=${await freePort()}\nREDIS_URL=rediss://:pw@cache.example:6380\n`,
+    );
+    const app = appConfig(box.run('bash', ['scripts/stack.sh'], { STACK_MODE: 'local' }));
+    expect(app.REDIS_URL).toBe('rediss://:pw@cache.example:6380');
+    expect(calls(box, 'redis')).toBe('');
+    // config masks its password.
+    expect(stackConfig(box).values.REDIS_URL).toBe('rediss://:**@cache.example:6380');
+  });
+
+  it('says in one line that state is per process when there is no redis-server and no REDIS_URL', async () => {
+    const box = stubbedStack(`PORT=${await freePort()}\n`);
+    const result = box.run('bash', ['scripts/stack.sh'], {
+      STACK_MODE: 'local',
+      REDIS_SERVER: '/nonexistent/redis-server',
+    });
+    expect(appConfig(result).REDIS_URL).toBeUndefined();
+    const notes = result.stderr.split('\n').filter((line) => line.includes('redis'));
+    expect(notes).toEqual([
+      '[stack] NOTE: no REDIS_URL and no redis-server: each API process keeps its own state (logouts, caches); for shared state install redis-server (apt-get install redis-server) or set REDIS_URL',
+    ]);
+    expect(calls(box, 'redis')).toBe('');
+  });
+
+  it.each(['0', '10', 'three', '2x'])(
+    'refuses API_REPLICAS=%s in one line, starting nothing',
+    (n) => {
+      const box = stubbedStack('');
+      const result = box.run('bash', ['scripts/stack.sh'], {
+        STACK_MODE: 'local',
+        API_REPLICAS: n,
+      });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({
+        status: 1,
+        stderr: `[stack] ERROR: API_REPLICAS must be a whole number from 1 to 9 (got ${n})\n`,
+      });
+      expect(calls(box, 'keycloak') + calls(box, 'redis') + calls(box, 'postgres')).toBe('');
+    },
+  );
+
+  it('API_REPLICAS=3: three APIs on consecutive ports sharing Redis and PostgreSQL; one exiting stops all', async () => {
+    const port = await freeRun(3);
+    const metrics = await freeRun(3);
+    const box = stubbedStack(`PORT=${port}\nMETRICS_PORT=${metrics}\n`);
+    const result = box.run('bash', ['scripts/stack.sh'], {
+      STACK_MODE: 'local',
+      API_REPLICAS: '3',
+      STUB_STAY: '1',
+      STUB_EXIT_PORT: String(port + 1),
+    });
+    // Each replica's lines carry its port.
+    const apps = result.stdout
+      .split('\n')
+      .map((line) => /^\[api:(\d+)\] APP (.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => ({
+        prefix: Number(match[1]),
+        ...(JSON.parse(match[2]) as Record<string, string>),
+      }))
+      .sort((a, b) => a.prefix - b.prefix);
+    expect(apps.map(({ prefix, PORT, METRICS_PORT }) => [prefix, PORT, METRICS_PORT])).toEqual(
+      [0, 1, 2].map((i) => [port + i, String(port + i), String(metrics + i)]),
+    );
+    for (const app of apps) {
+      expect(app).toMatchObject({
+        REDIS_URL: STUB_REDIS_URL,
+        DATABASE_URL: STUB_DATABASE_URL,
+        SEED_DEMO_ITEMS: 'true',
+        BACKCHANNEL_LOGOUT_AUDIENCES: 'nest-api-web',
+      });
+    }
+    // One status line per replica.
+    for (const i of [0, 1, 2]) {
+      expect(result.stdout).toContain(
+        `  API replica ${i + 1}           http://localhost:${port + i}   (metrics http://localhost:${metrics + i}/metrics)\n`,
+      );
+    }
+    // The one on port + 1 exited 3: the stack stopped the others and everything it started.
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain(
+      `[stack] the API replica on port ${port + 1} exited (status 3): stopping the others\n`,
+    );
+    for (const { pid } of apps) expect(ended(Number(pid))).toBe(true);
+    expect(calls(box, 'redis')).toBe('start\nstop\n');
+    expect(calls(box, 'postgres')).toBe('start\nstop\n');
+    expect(calls(box, 'keycloak')).toBe('status\nstart\nstop\n');
+    expect(readFileSync(join(box.root, 'keycloak-backchannel-url'), 'utf8')).toBe(
+      `http://localhost:${port}/auth/backchannel-logout\n`,
+    );
+  }, 30_000);
+
+  it('API_REPLICAS=2 with DATABASE_URL: both use it, no PostgreSQL is started', async () => {
+    const port = await freeRun(2);
+    const box = stubbedStack(`PORT=${port}\nMETRICS_PORT=0\n`);
+    const result = box.run('bash', ['scripts/stack.sh'], {
+      STACK_MODE: 'local',
+      API_REPLICAS: '2',
+      DATABASE_URL: 'postgres://mine@db.example/items',
+    });
+    const apps = result.stdout.split('\n').filter((line) => / APP /.test(line));
+    expect(apps).toHaveLength(2);
+    for (const line of apps) {
+      expect(line).toContain('"DATABASE_URL":"postgres://mine@db.example/items"');
+      expect(line).toContain('"METRICS_PORT":"0"');
+    }
+    // Stub replicas that exit at once (status 0) are still a replica gone: non-zero.
+    expect(result.status).toBe(1);
+    expect(calls(box, 'postgres')).toBe('');
+  }, 30_000);
 });
 
 describe('scripts/redis.sh (a real redis-server)', () => {
