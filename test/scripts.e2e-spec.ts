@@ -506,13 +506,13 @@ describe('scripts/stack.sh: shared state and API_REPLICAS (local mode, stubbed)'
       .filter((match) => match !== null)
       .map((match) => ({
         prefix: Number(match[1]),
-        ...(JSON.parse(match[2]) as Record<string, string>),
+        app: JSON.parse(match[2]) as Record<string, string>,
       }))
       .sort((a, b) => a.prefix - b.prefix);
-    expect(apps.map(({ prefix, PORT, METRICS_PORT }) => [prefix, PORT, METRICS_PORT])).toEqual(
+    expect(apps.map(({ prefix, app }) => [prefix, app.PORT, app.METRICS_PORT])).toEqual(
       [0, 1, 2].map((i) => [port + i, String(port + i), String(metrics + i)]),
     );
-    for (const app of apps) {
+    for (const { app } of apps) {
       expect(app).toMatchObject({
         REDIS_URL: STUB_REDIS_URL,
         DATABASE_URL: STUB_DATABASE_URL,
@@ -531,7 +531,7 @@ describe('scripts/stack.sh: shared state and API_REPLICAS (local mode, stubbed)'
     expect(result.stderr).toContain(
       `[stack] the API replica on port ${port + 1} exited (status 3): stopping the others\n`,
     );
-    for (const { pid } of apps) expect(ended(Number(pid))).toBe(true);
+    for (const { app } of apps) expect(ended(Number(app.pid))).toBe(true);
     expect(calls(box, 'redis')).toBe('start\nstop\n');
     expect(calls(box, 'postgres')).toBe('start\nstop\n');
     expect(calls(box, 'keycloak')).toBe('status\nstart\nstop\n');
