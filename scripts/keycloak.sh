@@ -27,17 +27,23 @@
 #                               keycloak/realm-demo.json and realm-partners.json (restored from a cached pristine H2 snapshot,
 #                               rebuilt automatically when the realm file or version changes)
 #                             persist: keep the H2 database across restarts (admin-console changes
-#                               survive; the realm files are NOT re-imported once their realms exist)
+#                               survive; the realm files are NOT re-imported once their realms exist:
+#                               `KEYCLOAK_STATE=fresh bash scripts/keycloak.sh restart` once resets
+#                               the kept database to the current realm files)
 #   KEYCLOAK_HEAP             JVM heap options, default "-Xms64m -Xmx768m"
 #   KEYCLOAK_START_TIMEOUT    seconds to wait for readiness, default 180 (the download not included)
 #   KEYCLOAK_STOP_TIMEOUT     seconds between SIGTERM and SIGKILL, default 30
 #   KEYCLOAK_PROGRESS_SECONDS seconds between progress lines during download and boot, default 5
 #   KEYCLOAK_CACHE_DIR        default <repo>/.cache/keycloak
 #   KEYCLOAK_JAVA_HOME        force a JDK (otherwise JAVA_HOME if >= 17, else newest >= 17 found)
+#   API_BACKCHANNEL_LOGOUT_URL  where Keycloak posts the demo realm's back-channel logouts (the
+#                             ${...} placeholder of nest-api-web in realm-demo.json, filled in at
+#                             import), default http://localhost:8000/auth/backchannel-logout
 #   KC_*                      passed through to Keycloak (e.g. KC_LOG_LEVEL, KC_HEALTH_ENABLED)
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=keycloak # log() and die() of common.sh: [keycloak] ...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$ROOT_DIR/scripts/common.sh"
 ENV_FILE="$ROOT_DIR/.env"
@@ -49,7 +55,8 @@ DOTENV_KC_VARS=()
 while IFS= read -r name; do DOTENV_KC_VARS+=("$name"); done < <(dotenv_names "$ENV_FILE" KC_)
 dotenv_apply "$ENV_FILE" KEYCLOAK_VERSION KEYCLOAK_PORT KEYCLOAK_HTTP_HOST KEYCLOAK_HOSTNAME \
   KEYCLOAK_STATE KEYCLOAK_HEAP KEYCLOAK_START_TIMEOUT KEYCLOAK_STOP_TIMEOUT KEYCLOAK_CACHE_DIR \
-  KEYCLOAK_JAVA_HOME KEYCLOAK_PROGRESS_SECONDS ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}
+  KEYCLOAK_JAVA_HOME KEYCLOAK_PROGRESS_SECONDS API_BACKCHANNEL_LOGOUT_URL \
+  ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}
 for name in ${DOTENV_KC_VARS[@]+"${DOTENV_KC_VARS[@]}"}; do
   export "${name?}"
 done
@@ -74,6 +81,10 @@ ADMIN_PASSWORD="${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}"
 HEAP="${KEYCLOAK_HEAP:--Xms64m -Xmx768m}"
 START_TIMEOUT="${KEYCLOAK_START_TIMEOUT:-180}"
 STOP_TIMEOUT="${KEYCLOAK_STOP_TIMEOUT:-30}"
+# Exported for the realm import, which fills in ${NAME} and ${NAME:default} placeholders from the
+# environment. Set here rather than left to the realm file's default, so that the snapshot key
+# (below) is the same whether the value is given or not.
+export API_BACKCHANNEL_LOGOUT_URL="${API_BACKCHANNEL_LOGOUT_URL:-http://localhost:8000/auth/backchannel-logout}"
 CACHE_DIR="${KEYCLOAK_CACHE_DIR:-$ROOT_DIR/.cache/keycloak}"
 DIST_DIR="$CACHE_DIR/keycloak-$KEYCLOAK_VERSION"
 ZIP_FILE="$CACHE_DIR/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip"
@@ -90,37 +101,21 @@ DISCOVERY_URL="$PROBE_BASE/realms/$REALM/.well-known/openid-configuration"
 # kc.sh and the JVM both carry the distribution path on their command line.
 DIST_DIR_PATTERN="$CACHE_DIR/keycloak-"
 
-log() { printf '[keycloak] %s\n' "$*" >&2; }
 # Seconds between progress lines during the download and the boot.
 PROGRESS_EVERY="${KEYCLOAK_PROGRESS_SECONDS:-5}"
 MVN_PID=""
 # Ctrl-C during the download stops Maven too (it runs in the background, see ensure_distribution).
 trap '[[ -z "$MVN_PID" ]] || kill -TERM "$MVN_PID" 2>/dev/null || true' EXIT
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-[[ "$PROGRESS_EVERY" =~ ^[1-9][0-9]*$ ]] || die "KEYCLOAK_PROGRESS_SECONDS must be a whole number of seconds >= 1 (got $PROGRESS_EVERY)"
+require_seconds KEYCLOAK_PROGRESS_SECONDS "$PROGRESS_EVERY"
 
 # --- process bookkeeping --------------------------------------------------------------------
 
-recorded_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(tr -dc '0-9' <"$PID_FILE")"
-  [[ -n "$pid" ]] || return 1
-  printf '%s' "$pid"
-}
-
-# True if the recorded PID is alive AND still is our Keycloak (guards against PID reuse).
+# True if the recorded PID is alive AND still is our Keycloak (guards against PID reuse). Its own,
+# not common.sh's: Keycloak is kc.sh's whole process group (see cmd_stop), asked with kill -0 only.
 is_running() {
   local pid
   pid="$(recorded_pid)" || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r "/proc/$pid/cmdline" ]]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$DIST_DIR_PATTERN" || return 1
-  fi
-  return 0
+  kill -0 "$pid" 2>/dev/null && command_line_has "$pid" "$DIST_DIR_PATTERN"
 }
 group_alive() { kill -0 -- "-$1" 2>/dev/null; }
 
@@ -347,33 +342,20 @@ launch() {
     --hostname-backchannel-dynamic=true
     "$@"
   )
-  local started=$SECONDS
+  local started=$SECONDS pid
   printf '\n==== %s kc.sh %s\n' "$(date -u +%FT%TZ)" "${args[*]}" >>"$LOG_FILE"
-  rm -f "$PID_FILE"
   echo "$PORT" >"$PORT_FILE"
-  # New session/process group so that `stop` can signal kc.sh and its JVM together, and Ctrl-C
-  # in the caller's terminal does not reach Keycloak. The inner shell records its own PID
-  # (== process group id) before exec'ing kc.sh, so the PID is right even if setsid forks.
-  local launcher=(setsid)
-  if ! command -v setsid >/dev/null 2>&1; then
-    launcher=(perl -MPOSIX -e 'POSIX::setsid(); exec @ARGV or die "exec: $!"')
-  fi
+  # A new session and process group (its id is the recorded PID), so that `stop` can signal kc.sh
+  # and its JVM together, and Ctrl-C in the caller's terminal does not reach Keycloak.
   (
     cd "$DIST_DIR"
     export JAVA_HOME="$java_home"
     export JAVA_OPTS_KC_HEAP="$HEAP"
     export KC_BOOTSTRAP_ADMIN_USERNAME="$ADMIN_USER"
     export KC_BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD"
-    # shellcheck disable=SC2016 # $$ and $@ are for the inner shell
-    nohup "${launcher[@]}" bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
-      "$DIST_DIR/bin/kc.sh" "${args[@]}" </dev/null >>"$LOG_FILE" 2>&1 &
-  )
-  local tries=0 pid=""
-  while [[ -z "$pid" ]] && ((tries++ < 50)); do
-    sleep 0.1
-    pid="$(recorded_pid || true)"
-  done
-  [[ -n "$pid" ]] || die "could not record Keycloak's PID; log: $LOG_FILE"
+    start_recorded "$LOG_FILE" "$DIST_DIR/bin/kc.sh" "${args[@]}"
+  ) || die "could not record Keycloak's PID; log: $LOG_FILE"
+  pid="$(recorded_pid)"
 
   if ! wait_ready "$pid"; then
     log "stopping the failed instance"
@@ -383,13 +365,18 @@ launch() {
   log "ready in $((SECONDS - started))s (pid $pid)"
 }
 
-# Key of the pristine database snapshot: everything that ends up in the imported state.
+# Key of the pristine database snapshot: everything that ends up in the imported state, the values
+# of the realm files' ${NAME} placeholders included (a new back-channel URL imports again).
 snapshot_key() {
-  local sum=sha256sum
+  local sum=sha256sum name
   command -v sha256sum >/dev/null 2>&1 || sum="shasum -a 256"
   {
     printf '%s\n%s\n%s\n' "$KEYCLOAK_VERSION" "$ADMIN_USER" "$ADMIN_PASSWORD"
     cat "$REALM_FILE" "${EXTRA_REALM_FILES[@]}"
+    for name in $(grep -ho '\${[A-Za-z_][A-Za-z0-9_]*' "$REALM_FILE" "${EXTRA_REALM_FILES[@]}" |
+      cut -c3- | sort -u); do
+      printf '%s=%s\n' "$name" "${!name:-}"
+    done
   } | $sum | cut -c1-16
 }
 
@@ -556,11 +543,6 @@ cmd_clean() {
     log "nothing to remove in $MAVEN_DIST_DIR"
   fi
   log "freed $(human $((cache_kb + maven_kb))) in total; the next start downloads Keycloak $KEYCLOAK_VERSION again"
-}
-
-cmd_logs() {
-  echo "log: $LOG_FILE"
-  tail -n 50 "$LOG_FILE" 2>/dev/null || true
 }
 
 case "${1:-}" in

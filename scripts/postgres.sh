@@ -31,6 +31,7 @@
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=postgres # log() and die() of common.sh: [postgres] ...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$ROOT_DIR/scripts/common.sh"
 dotenv_apply "$ROOT_DIR/.env" POSTGRES_PORT POSTGRES_STATE POSTGRES_START_TIMEOUT \
@@ -51,47 +52,15 @@ PID_FILE="$CACHE_DIR/postgres.pid"
 PORT_FILE="$CACHE_DIR/postgres.port"
 LOG_FILE="$CACHE_DIR/postgres.log"
 
-log() { printf '[postgres] %s\n' "$*" >&2; }
-OWN_POLICY_FILE=""
-trap '[[ -z "$OWN_POLICY_FILE" ]] || rm -f "$OWN_POLICY_FILE"' EXIT
-die() {
-  log "ERROR: $*"
-  exit 1
-}
 for setting in START_TIMEOUT STOP_TIMEOUT; do
-  [[ "${!setting}" =~ ^[1-9][0-9]*$ ]] ||
-    die "POSTGRES_$setting must be a whole number of seconds >= 1 (got ${!setting})"
+  require_seconds "POSTGRES_$setting" "${!setting}"
 done
 [[ "$STATE_MODE" == "fresh" || "$STATE_MODE" == "persist" ]] ||
   die "POSTGRES_STATE must be fresh or persist (got $STATE_MODE)"
 
 # --- process bookkeeping --------------------------------------------------------------------
 
-recorded_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(tr -dc '0-9' <"$PID_FILE")"
-  [[ -n "$pid" ]] || return 1
-  printf '%s' "$pid"
-}
-
-# True if process $1 exists and is not a zombie (an exited server whose parent is gone, waiting
-# for an init that may never reap it, has stopped as far as we are concerned).
-alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  [[ ! -r "/proc/$1/stat" ]] || [[ "$(sed 's/^.*) //' "/proc/$1/stat" | cut -c1)" != Z ]]
-}
-
-# True if the recorded PID is alive AND still is our server (guards against PID reuse).
-is_running() {
-  local pid
-  pid="$(recorded_pid)" || return 1
-  alive "$pid" || return 1
-  if [[ -r "/proc/$pid/cmdline" ]]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "-D $DATA_DIR " || return 1
-  fi
-  return 0
-}
+SERVER_MARK="-D $DATA_DIR " # is_running (common.sh)
 
 recorded_port() { [[ ! -f "$PORT_FILE" ]] || tr -dc '0-9' <"$PORT_FILE"; }
 
@@ -111,24 +80,11 @@ find_bin_dir() {
   printf '%s' "${dir%/initdb}"
 }
 
-# Debian's postgresql package (15 on Debian 12), once. Its post-install script would create and
-# start a "main" cluster on port 5432; a policy-rc.d that answers 101 keeps that one from starting
-# (only when the machine has no policy-rc.d of its own).
+# Debian's postgresql package (15 on Debian 12), once; the "main" cluster its post-install script
+# would start on port 5432 is kept from starting (apt_install).
 install_postgresql() {
-  ((EUID == 0)) || die "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install it with: sudo apt-get install postgresql"
-  command -v apt-get >/dev/null 2>&1 || die "PostgreSQL is not installed and there is no apt-get to install it; install PostgreSQL's server binaries and set POSTGRES_BIN_DIR"
-  mkdir -p "$CACHE_DIR"
-  local policy=/usr/sbin/policy-rc.d status=0
-  if [[ ! -e "$policy" ]]; then
-    OWN_POLICY_FILE="$policy" # removed by the EXIT trap, even if apt-get is interrupted
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"
-  fi
-  log "installing Debian's postgresql package (once; log: $CACHE_DIR/apt.log)..."
-  {
-    apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
-  } >"$CACHE_DIR/apt.log" 2>&1 || status=$?
-  ((status == 0)) || die "apt-get could not install postgresql (exit $status); see $CACHE_DIR/apt.log"
+  apt_install postgresql "PostgreSQL (no /usr/lib/postgresql/*/bin/initdb)" "$CACHE_DIR" \
+    "; install PostgreSQL's server binaries and set POSTGRES_BIN_DIR"
 }
 
 # The server runs as the current user, or as `postgres` for root. setpriv execs in place
@@ -146,13 +102,6 @@ check_server_user() {
 }
 
 # --- commands -------------------------------------------------------------------------------
-
-# A port nobody listens on, chosen by the kernel (released again right away: postgres binds it).
-spare_port() {
-  node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => {
-    console.log(s.address().port); s.close(); });" 2>/dev/null ||
-    die "could not pick a spare port (node missing?); set POSTGRES_PORT"
-}
 
 init_cluster() {
   local bin="$1" pwfile
@@ -183,8 +132,7 @@ init_cluster() {
   rm -f "$pwfile"
 }
 
-# Starts the server in its own session (Ctrl-C in the caller's terminal does not reach it) and
-# records its PID: the inner shell writes its own PID, then execs (setpriv and) postgres.
+# Starts the server in its own session and records its PID (setpriv execs postgres in place).
 launch() {
   local bin="$1" port="$2"
   local -a args=(
@@ -194,39 +142,33 @@ launch() {
     -c unix_socket_directories=
     -c fsync=off -c synchronous_commit=off -c full_page_writes=off # throw-away data
   )
-  rm -f "$PID_FILE"
   echo "$port" >"$PORT_FILE"
   printf '\n==== %s postgres %s\n' "$(date -u +%FT%TZ)" "${args[*]}" >>"$LOG_FILE"
-  # shellcheck disable=SC2016 # $$, $0 and $@ are for the inner shell
-  nohup setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
-    ${AS_SERVER_USER[@]+"${AS_SERVER_USER[@]}"} "$bin/postgres" "${args[@]}" </dev/null >>"$LOG_FILE" 2>&1 &
-  local tries=0 pid=""
-  while [[ -z "$pid" ]] && ((tries++ < 50)); do
-    sleep 0.1
-    pid="$(recorded_pid || true)"
-  done
-  [[ -n "$pid" ]] || die "could not record the server's PID; log: $LOG_FILE"
+  start_recorded "$LOG_FILE" ${AS_SERVER_USER[@]+"${AS_SERVER_USER[@]}"} "$bin/postgres" "${args[@]}" ||
+    die "could not record the server's PID; log: $LOG_FILE"
+}
+
+# The server answers, and it is ours: its postmaster.pid names the PID we recorded.
+answers() {
+  local bin="$1" pid="$2" port="$3"
+  "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -t 1 &&
+    [[ "$(head -n 1 "$DATA_DIR/postmaster.pid" 2>/dev/null)" == "$pid" ]]
 }
 
 wait_ready() {
-  local bin="$1" pid="$2" port="$3" deadline=$((SECONDS + START_TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if ! alive "$pid"; then
-      rm -f "$PID_FILE"
-      if grep -q 'could not bind' "$LOG_FILE"; then
-        die "$(port_busy_message "$port" POSTGRES_PORT) (taken while PostgreSQL was starting); stop it or set POSTGRES_PORT"
-      fi
-      # The server's own reason, in the same line.
-      die "PostgreSQL exited during startup: $(grep -E 'FATAL|PANIC' "$LOG_FILE" | tail -n 1 | cut -c1-200); see $LOG_FILE"
+  local bin="$1" pid="$2" port="$3" status=0
+  wait_until "$START_TIMEOUT" "$pid" answers "$bin" "$pid" "$port" || status=$?
+  if ((status == 1)); then
+    rm -f "$PID_FILE"
+    if grep -q 'could not bind' "$LOG_FILE"; then
+      die "$(port_busy_message "$port" POSTGRES_PORT) (taken while PostgreSQL was starting); stop it or set POSTGRES_PORT"
     fi
-    if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -t 1; then
-      # The server that answers must be ours: its postmaster.pid names the PID we recorded.
-      [[ "$(head -n 1 "$DATA_DIR/postmaster.pid" 2>/dev/null)" == "$pid" ]] && return 0
-    fi
-    sleep 0.2
-  done
-  cmd_stop || true
-  die "PostgreSQL not ready after ${START_TIMEOUT}s (POSTGRES_START_TIMEOUT); see $LOG_FILE"
+    # The server's own reason, in the same line.
+    die "PostgreSQL exited during startup: $(grep -E 'FATAL|PANIC' "$LOG_FILE" | tail -n 1 | cut -c1-200); see $LOG_FILE"
+  elif ((status == 2)); then
+    cmd_stop || true
+    die "PostgreSQL not ready after ${START_TIMEOUT}s (POSTGRES_START_TIMEOUT); see $LOG_FILE"
+  fi
 }
 
 # The application role and its database, created unless they exist (a persisted cluster).
@@ -268,11 +210,7 @@ cmd_start() {
     return 0
   fi
   rm -f "$PID_FILE"
-  port="${POSTGRES_PORT:-$(spare_port)}"
-  [[ "$port" =~ ^[1-9][0-9]*$ ]] && ((port <= 65535)) || die "POSTGRES_PORT must be a TCP port (got $port)"
-  if port_listening "$port"; then
-    die "$(port_busy_message "$port" POSTGRES_PORT); stop it or set POSTGRES_PORT (environment or .env)"
-  fi
+  port="$(server_port POSTGRES_PORT ' (environment or .env)')"
   check_server_user
   : >"$LOG_FILE"
   init_cluster "$bin"
@@ -304,17 +242,8 @@ cmd_stop() {
   log "stopping PostgreSQL (pid $pid)..."
   # SIGINT = fast shutdown: open sessions are cut, not waited for. Then immediate shutdown
   # (SIGQUIT), and SIGKILL as the last resort.
-  local signal grace deadline
-  for signal in INT QUIT KILL; do
-    grace=5
-    [[ "$signal" != INT ]] || grace="$STOP_TIMEOUT"
-    kill "-$signal" "$pid" 2>/dev/null || true
-    deadline=$((SECONDS + grace))
-    while alive "$pid" && ((SECONDS < deadline)); do sleep 0.2; done
-    alive "$pid" || break
-    log "still alive ${grace}s after SIG$signal"
-  done
-  ! alive "$pid" || die "PostgreSQL (pid $pid) did not stop, even after SIGKILL"
+  stop_pid "$pid" "INT:$STOP_TIMEOUT" QUIT:5 KILL:5 ||
+    die "PostgreSQL (pid $pid) did not stop, even after SIGKILL"
   rm -f "$PID_FILE"
   log "stopped"
 }
@@ -335,11 +264,6 @@ cmd_status() {
   fi
   echo "PostgreSQL not running (no live process recorded in $PID_FILE)"
   return 3
-}
-
-cmd_logs() {
-  echo "log: $LOG_FILE"
-  tail -n 50 "$LOG_FILE" 2>/dev/null || true
 }
 
 case "${1:-}" in

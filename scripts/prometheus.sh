@@ -22,6 +22,7 @@
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=prometheus # log() and die() of common.sh: [prometheus] ...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$ROOT_DIR/scripts/common.sh"
 
@@ -34,65 +35,19 @@ PORT_FILE="$CACHE_DIR/prometheus.port"
 LOG_FILE="$CACHE_DIR/prometheus.log"
 RULES_FILE="$ROOT_DIR/prometheus/alerts.yml"
 
-log() { printf '[prometheus] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-OWN_POLICY_FILE=""
-trap '[[ -z "$OWN_POLICY_FILE" ]] || rm -f "$OWN_POLICY_FILE"' EXIT
-[[ "$START_TIMEOUT" =~ ^[1-9][0-9]*$ ]] ||
-  die "PROMETHEUS_START_TIMEOUT must be a whole number of seconds >= 1 (got $START_TIMEOUT)"
+require_seconds PROMETHEUS_START_TIMEOUT "$START_TIMEOUT"
 
-recorded_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(tr -dc '0-9' <"$PID_FILE")"
-  [[ -n "$pid" ]] || return 1
-  printf '%s' "$pid"
-}
-
-# True if the recorded PID is alive, not a zombie, and still our server (guards against PID reuse).
-is_running() {
-  local pid
-  pid="$(recorded_pid)" || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  [[ ! -r "/proc/$pid/stat" ]] || [[ "$(sed 's/^.*) //' "/proc/$pid/stat" | cut -c1)" != Z ]] || return 1
-  [[ ! -r "/proc/$pid/cmdline" ]] || tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "--config.file=$CONFIG_FILE "
-}
+SERVER_MARK="--config.file=$CONFIG_FILE " # is_running (common.sh)
 
 server_url() { printf 'http://127.0.0.1:%s\n' "$(tr -dc '0-9' <"$PORT_FILE")"; }
 
-# Debian's prometheus package, once. Its post-install script would start the packaged service on
-# :9090; a policy-rc.d that answers 101 keeps it from starting (only when the machine has none).
+# Debian's prometheus package, once (its own service on :9090 kept from starting).
 cmd_install() {
   if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
     return 0
   fi
-  ((EUID == 0)) || die "Prometheus is not installed; install it with: sudo apt-get install prometheus"
-  command -v apt-get >/dev/null 2>&1 || die "Prometheus is not installed and there is no apt-get to install it"
-  mkdir -p "$CACHE_DIR"
-  local policy=/usr/sbin/policy-rc.d status=0
-  if [[ ! -e "$policy" ]]; then
-    OWN_POLICY_FILE="$policy" # removed by the EXIT trap, even if apt-get is interrupted
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"
-  fi
-  log "installing Debian's prometheus package (once; log: $CACHE_DIR/apt.log)..."
-  {
-    apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus
-  } >"$CACHE_DIR/apt.log" 2>&1 || status=$?
-  ((status == 0)) || die "apt-get could not install prometheus (exit $status); see $CACHE_DIR/apt.log"
-  # Under systemd the unit may have started anyway: the packaged server is not ours to keep.
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
-    systemctl disable --now prometheus >/dev/null 2>&1 || true
-  fi
-}
-
-spare_port() {
-  node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => {
-    console.log(s.address().port); s.close(); });" 2>/dev/null ||
-    die "could not pick a spare port (node missing?); set PROMETHEUS_PORT"
+  apt_install prometheus Prometheus "$CACHE_DIR"
+  stop_packaged_service prometheus
 }
 
 write_config() {
@@ -112,13 +67,14 @@ scrape_configs:
 EOF
 }
 
-ready() {
-  local url="$1/-/ready"
-  node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$url"
+# For start_server (common.sh): /-/ready answers 200.
+server_ready() {
+  node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" \
+    "$(server_url)/-/ready"
 }
 
 cmd_start() {
-  local target targets="" port pid deadline
+  local target targets="" port
   (($# > 0)) || die "usage: $0 start HOST:PORT... (the API's metrics address)"
   local host_port='^[][A-Za-z0-9.:-]+:[0-9]+$' # a name, an IPv4 or a [IPv6] address, a port
   for target in "$@"; do
@@ -128,80 +84,18 @@ cmd_start() {
   is_running && die "already running (pid $(recorded_pid)) at $(server_url); stop it first"
   cmd_install
   mkdir -p "$CACHE_DIR"
-  port="${PROMETHEUS_PORT:-$(spare_port)}"
-  [[ "$port" =~ ^[1-9][0-9]*$ ]] && ((port <= 65535)) || die "PROMETHEUS_PORT must be a TCP port (got $port)"
-  port_listening "$port" && die "$(port_busy_message "$port" PROMETHEUS_PORT); stop it or set PROMETHEUS_PORT"
+  port="$(server_port PROMETHEUS_PORT)"
   rm -rf "$DATA_DIR" "$PID_FILE"
   write_config "$targets"
   echo "$port" >"$PORT_FILE"
   : >"$LOG_FILE"
-  # Its own session (Ctrl-C in the caller's terminal does not reach it); the inner shell records
-  # its PID, then execs prometheus, so the PID is the server's own.
-  # shellcheck disable=SC2016 # $$, $0 and $@ are for the inner shell
-  nohup setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" prometheus \
-    "--config.file=$CONFIG_FILE" "--storage.tsdb.path=$DATA_DIR" \
-    "--web.listen-address=127.0.0.1:$port" --log.level=warn </dev/null >>"$LOG_FILE" 2>&1 &
-  local tries=0
-  pid=""
-  while [[ -z "$pid" ]] && ((tries++ < 50)); do
-    sleep 0.1
-    pid="$(recorded_pid || true)"
-  done
-  [[ -n "$pid" ]] || die "could not record Prometheus' PID; log: $LOG_FILE"
-  deadline=$((SECONDS + START_TIMEOUT))
-  until ready "$(server_url)"; do
-    if ! is_running; then
-      rm -f "$PID_FILE"
-      die "Prometheus exited during startup: $(tail -n 1 "$LOG_FILE" | cut -c1-300); see $LOG_FILE"
-    fi
-    ((SECONDS < deadline)) || {
-      cmd_stop
-      die "Prometheus not ready after ${START_TIMEOUT}s (PROMETHEUS_START_TIMEOUT); see $LOG_FILE"
-    }
-    sleep 0.2
-  done
-  log "$(prometheus --version 2>&1 | head -n 1 | cut -d' ' -f1-3) ready (pid $pid), scraping $* every 1s"
+  start_server Prometheus PROMETHEUS_START_TIMEOUT prometheus "--config.file=$CONFIG_FILE" \
+    "--storage.tsdb.path=$DATA_DIR" "--web.listen-address=127.0.0.1:$port" --log.level=warn
+  log "$(prometheus --version 2>&1 | head -n 1 | cut -d' ' -f1-3) ready (pid $(recorded_pid)), scraping $* every 1s"
   server_url
 }
 
-cmd_stop() {
-  local pid deadline
-  if ! pid="$(recorded_pid)"; then
-    log "not running (no PID file)"
-    return 0
-  fi
-  if ! is_running; then
-    log "not running (PID $pid is gone or is not this Prometheus)"
-    rm -f "$PID_FILE"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + 15))
-  while is_running && ((SECONDS < deadline)); do sleep 0.2; done
-  if is_running; then
-    log "still alive 15s after SIGTERM, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
-  log "stopped"
-}
-
-cmd_url() {
-  is_running || {
-    log "ERROR: Prometheus is not running; start it with: bash scripts/prometheus.sh start HOST:PORT"
-    return 3
-  }
-  server_url
-}
-
-cmd_status() {
-  if is_running; then
-    echo "Prometheus running (pid $(recorded_pid)) at $(server_url); log: $LOG_FILE"
-    return 0
-  fi
-  echo "Prometheus not running (no live process recorded in $PID_FILE)"
-  return 3
-}
+cmd_stop() { stop_server Prometheus TERM:15 KILL:5; }
 
 case "${1:-}" in
   install) cmd_install ;;
@@ -210,12 +104,9 @@ case "${1:-}" in
     cmd_start "$@"
     ;;
   stop) cmd_stop ;;
-  url) cmd_url ;;
-  status) cmd_status ;;
-  logs)
-    echo "log: $LOG_FILE"
-    tail -n 50 "$LOG_FILE" 2>/dev/null || true
-    ;;
+  url) report_url Prometheus "bash scripts/prometheus.sh start HOST:PORT" server_url ;;
+  status) report_status Prometheus "at $(server_url 2>/dev/null)" ;;
+  logs) cmd_logs ;;
   *)
     echo "usage: $0 install|start HOST:PORT...|stop|url|status|logs" >&2
     exit 2

@@ -11,13 +11,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseEnv } from 'node:util';
 
-// The development scripts (scripts/stack.sh, keycloak.sh, postgres.sh, token.mjs), run for real
-// but never against a real Keycloak or PostgreSQL: each test copies them into a temporary
+// The development scripts (scripts/stack.sh, keycloak.sh, postgres.sh, redis.sh, token.mjs), run
+// for real but never against a real Keycloak or PostgreSQL (redis.sh starts a real redis-server,
+// which .ci/run installs): each test copies them into a temporary
 // directory laid out like the repository (scripts/, keycloak/, .env), so that the scripts read
 // THAT directory's .env (they read the .env next to package.json, as the app does) and the
 // repository's own .env is never read or touched. Keycloak, Maven, Java, npm and PostgreSQL's
@@ -29,6 +30,7 @@ const SCRIPT_FILES = [
   'scripts/stack.sh',
   'scripts/keycloak.sh',
   'scripts/postgres.sh',
+  'scripts/redis.sh',
   'scripts/token.mjs',
   'keycloak/keycloak.env',
   'keycloak/realm-demo.json',
@@ -84,18 +86,41 @@ function sandbox(dotenv: string | undefined): Sandbox {
   };
 }
 
+/** The REDIS_URL and DATABASE_URL that the stubbed redis.sh and postgres.sh print on start. */
+const STUB_REDIS_URL = 'redis://127.0.0.1:6399';
+const STUB_DATABASE_URL = 'postgres://stub:stub@127.0.0.1:5999/nest_api';
+
 /**
- * A sandbox for stack.sh, with stubs: keycloak.sh records its calls, npm does nothing, and
- * dist/main.js reports the configuration the app would see. So no stack.sh run in these tests
- * can start Keycloak or a build, even a stack.sh that ignored `config`.
+ * A sandbox for stack.sh, with stubs: keycloak.sh, redis.sh and postgres.sh record their calls
+ * (keycloak.sh also the back-channel URL it was given), redis-server is "installed", npm does
+ * nothing, and dist/main.js reports the configuration the app would see (with STUB_STAY set it
+ * stays up, and exits 3 after a second if its PORT is STUB_EXIT_PORT). So no stack.sh run in
+ * these tests can start Keycloak, Redis, PostgreSQL or a build, even one that ignored `config`.
  */
 function stubbedStack(dotenv: string | undefined): Sandbox {
   const box = sandbox(dotenv);
   box.write(
     'scripts/keycloak.sh',
-    '#!/usr/bin/env bash\necho "$1" >>"$(dirname "$0")/../keycloak-calls"\n[[ "$1" != status ]] || exit 3\n',
+    [
+      '#!/usr/bin/env bash',
+      'echo "$1" >>"$(dirname "$0")/../keycloak-calls"',
+      '[[ "$1" != start ]] || echo "$API_BACKCHANNEL_LOGOUT_URL" >"$(dirname "$0")/../keycloak-backchannel-url"',
+      '[[ "$1" != status ]] || exit 3',
+      '',
+    ].join('\n'),
     true,
   );
+  for (const [name, line] of [
+    ['redis', `REDIS_URL=${STUB_REDIS_URL}`],
+    ['postgres', `DATABASE_URL=${STUB_DATABASE_URL}`],
+  ]) {
+    box.write(
+      `scripts/${name}.sh`,
+      `#!/usr/bin/env bash\necho "$1" >>"$(dirname "$0")/../${name}-calls"\n[[ "$1" != start ]] || echo '${line}'\n`,
+      true,
+    );
+  }
+  box.write('bin/redis-server', '#!/bin/sh\nexit 1\n', true);
   box.write('bin/npm', '#!/bin/sh\nexit 0\n', true);
   // No Docker engine (the compose test installs its own docker): the local path, stubbed.
   box.write('bin/docker', '#!/bin/sh\nexit 1\n', true);
@@ -103,8 +128,12 @@ function stubbedStack(dotenv: string | undefined): Sandbox {
   box.write(
     'dist/main.js',
     `if (require('node:fs').existsSync('.env')) process.loadEnvFile('.env');
-     const names = ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET', 'PORT', 'SEED_DEMO_ITEMS'];
-     console.log('APP ' + JSON.stringify(Object.fromEntries(names.map((n) => [n, process.env[n]]))));`,
+     const names = ['KEYCLOAK_URL', 'KEYCLOAK_REALM', 'KEYCLOAK_CLIENT_ID', 'KEYCLOAK_CLIENT_SECRET', 'PORT', 'SEED_DEMO_ITEMS',
+       'BACKCHANNEL_LOGOUT_AUDIENCES', 'REDIS_URL', 'DATABASE_URL', 'METRICS_PORT'];
+     const env = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+     console.log('APP ' + JSON.stringify({ ...env, ...(process.env.STUB_STAY ? { pid: process.pid } : {}) }));
+     if (process.env.STUB_STAY) setInterval(() => {}, 1000);
+     if (process.env.STUB_EXIT_PORT && process.env.STUB_EXIT_PORT === process.env.PORT) setTimeout(() => process.exit(3), 1000);`,
   );
   // The build (only when the sources changed) says it ran.
   box.write('scripts/build-if-stale.sh', 'echo BUILD\n', true);
@@ -114,6 +143,11 @@ function appConfig(result: SpawnSyncReturns<string>): Record<string, string> {
   const line = result.stdout.split('\n').find((l) => l.startsWith('APP '));
   expect({ line, status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
   return JSON.parse(line!.slice(4)) as Record<string, string>;
+}
+/** The calls a stub recorded (`keycloak`, `redis`, `postgres`), '' when none. */
+function calls(box: Sandbox, stub: string): string {
+  const file = join(box.root, `${stub}-calls`);
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
 /** `bash scripts/stack.sh config` -> its NAME=value lines and where each value came from. */
@@ -144,6 +178,20 @@ const DOTENV = [
   'KEYCLOAK_PORT=9090',
   '',
 ].join('\n');
+
+/**
+ * The process has ended: it is gone, or a zombie waiting for a parent that may never reap it (a
+ * server started in its own session belongs to init, which here need not reap at once).
+ */
+function ended(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+}
 
 async function listen(): Promise<Server> {
   const server = createServer();
@@ -200,11 +248,16 @@ describe('scripts/stack.sh config: real variable > .env > default', () => {
       KEYCLOAK_CLIENT_ID: 'nest-api',
       KEYCLOAK_CLIENT_SECRET: `${'*'.repeat(15)}cret`, // nest-api-dev-secret
       PORT: '8000',
+      BACKCHANNEL_LOGOUT_AUDIENCES: 'nest-api-web',
       KEYCLOAK_PORT: '8080',
       KEYCLOAK_VERSION: parseEnv(readFileSync('keycloak/keycloak.env', 'utf8')).KEYCLOAK_VERSION,
       KC_BOOTSTRAP_ADMIN_USERNAME: 'admin',
       KC_BOOTSTRAP_ADMIN_PASSWORD: '*****',
       STACK_MODE: 'auto',
+      API_REPLICAS: '1',
+      API_BACKCHANNEL_LOGOUT_URL: 'http://localhost:8000/auth/backchannel-logout',
+      REDIS_URL: '',
+      DATABASE_URL: '',
     });
     expect(source.PORT).toBe('defaults');
     // Without any .env file at all, too; and the default URL follows KEYCLOAK_PORT.
@@ -266,8 +319,17 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
       KEYCLOAK_CLIENT_ID: 'nest-api',
       KEYCLOAK_CLIENT_SECRET: 'wrong-from-dotenv',
       PORT: String(port),
+      BACKCHANNEL_LOGOUT_AUDIENCES: 'nest-api-web',
+      REDIS_URL: STUB_REDIS_URL, // redis-server is "installed": scripts/redis.sh started one
     });
-    expect(readFileSync(join(box.root, 'keycloak-calls'), 'utf8')).toBe('status\nstart\nstop\n');
+    expect(calls(box, 'keycloak')).toBe('status\nstart\nstop\n');
+    expect(calls(box, 'redis')).toBe('start\nstop\n');
+    // One API keeps its embedded database: no PostgreSQL.
+    expect(calls(box, 'postgres')).toBe('');
+    // Keycloak posts the demo realm's back-channel logouts to this API.
+    expect(readFileSync(join(box.root, 'keycloak-backchannel-url'), 'utf8')).toBe(
+      `http://localhost:${port}/auth/backchannel-logout\n`,
+    );
   });
 
   it('hands the app a real variable over .env', async () => {
@@ -301,6 +363,7 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
       // ss (or lsof) names this test's own process as the holder.
       if (hasSs) expect(lines[0]).toContain(`(pid ${process.pid})`);
       expect(existsSync(join(box.root, 'keycloak-calls'))).toBe(false);
+      expect(calls(box, 'redis')).toBe('');
     } finally {
       server.close();
     }
@@ -356,6 +419,220 @@ describe('scripts/stack.sh (local mode, Keycloak and npm stubbed)', () => {
       expect(own.status).toBe(0);
       expect(own.stdout).toContain(
         `DOCKER compose --env-file keycloak/keycloak.env --env-file ${box.root}/.env up --build\n`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+});
+
+/** A port such that it and the `count - 1` after it are free now. */
+async function freeRun(count: number): Promise<number> {
+  for (;;) {
+    const first = await freePort();
+    const held: Server[] = [];
+    try {
+      for (let port = first + 1; port < first + count; port++) {
+        const server = createServer();
+        held.push(server);
+        server.listen(port, '127.0.0.1');
+        await once(server, 'listening');
+      }
+      return first;
+    } catch {
+      // one of them is taken: another run
+    } finally {
+      await Promise.all(held.map((server) => new Promise((done) => server.close(done))));
+    }
+  }
+}
+
+describe('scripts/stack.sh: shared state and API_REPLICAS (local mode, stubbed)', () => {
+  it('hands the app a REDIS_URL from .env as is, starting no Redis', async () => {
+    const box = stubbedStack(
+      `PORT=${await freePort()}\nREDIS_URL=rediss://:pw@cache.example:6380\n`,
+    );
+    const app = appConfig(box.run('bash', ['scripts/stack.sh'], { STACK_MODE: 'local' }));
+    expect(app.REDIS_URL).toBe('rediss://:pw@cache.example:6380');
+    expect(calls(box, 'redis')).toBe('');
+    // config masks its password.
+    expect(stackConfig(box).values.REDIS_URL).toBe('rediss://:**@cache.example:6380');
+  });
+
+  it('says in one line that state is per process when there is no redis-server and no REDIS_URL', async () => {
+    const box = stubbedStack(`PORT=${await freePort()}\n`);
+    const result = box.run('bash', ['scripts/stack.sh'], {
+      STACK_MODE: 'local',
+      REDIS_SERVER: '/nonexistent/redis-server',
+    });
+    expect(appConfig(result).REDIS_URL).toBeUndefined();
+    const notes = result.stderr.split('\n').filter((line) => line.includes('redis'));
+    expect(notes).toEqual([
+      '[stack] NOTE: no REDIS_URL and no redis-server: each API process keeps its own state (logouts, caches); for shared state install redis-server (apt-get install redis-server) or set REDIS_URL',
+    ]);
+    expect(calls(box, 'redis')).toBe('');
+  });
+
+  it.each(['0', '10', 'three', '2x'])(
+    'refuses API_REPLICAS=%s in one line, starting nothing',
+    (n) => {
+      const box = stubbedStack('');
+      const result = box.run('bash', ['scripts/stack.sh'], {
+        STACK_MODE: 'local',
+        API_REPLICAS: n,
+      });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({
+        status: 1,
+        stderr: `[stack] ERROR: API_REPLICAS must be a whole number from 1 to 9 (got ${n})\n`,
+      });
+      expect(calls(box, 'keycloak') + calls(box, 'redis') + calls(box, 'postgres')).toBe('');
+    },
+  );
+
+  it('API_REPLICAS=3: three APIs on consecutive ports sharing Redis and PostgreSQL; one exiting stops all', async () => {
+    const port = await freeRun(3);
+    const metrics = await freeRun(3);
+    const box = stubbedStack(`PORT=${port}\nMETRICS_PORT=${metrics}\n`);
+    const result = box.run('bash', ['scripts/stack.sh'], {
+      STACK_MODE: 'local',
+      API_REPLICAS: '3',
+      STUB_STAY: '1',
+      STUB_EXIT_PORT: String(port + 1),
+    });
+    // Each replica's lines carry its port.
+    const apps = result.stdout
+      .split('\n')
+      .map((line) => /^\[api:(\d+)\] APP (.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => ({
+        prefix: Number(match[1]),
+        app: JSON.parse(match[2]) as Record<string, string>,
+      }))
+      .sort((a, b) => a.prefix - b.prefix);
+    expect(apps.map(({ prefix, app }) => [prefix, app.PORT, app.METRICS_PORT])).toEqual(
+      [0, 1, 2].map((i) => [port + i, String(port + i), String(metrics + i)]),
+    );
+    for (const { app } of apps) {
+      expect(app).toMatchObject({
+        REDIS_URL: STUB_REDIS_URL,
+        DATABASE_URL: STUB_DATABASE_URL,
+        SEED_DEMO_ITEMS: 'true',
+        BACKCHANNEL_LOGOUT_AUDIENCES: 'nest-api-web',
+      });
+    }
+    // One status line per replica.
+    for (const i of [0, 1, 2]) {
+      expect(result.stdout).toContain(
+        `  API replica ${i + 1}           http://localhost:${port + i}   (metrics http://localhost:${metrics + i}/metrics)\n`,
+      );
+    }
+    // The one on port + 1 exited 3: the stack stopped the others and everything it started.
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain(
+      `[stack] the API replica on port ${port + 1} exited (status 3): stopping the others\n`,
+    );
+    for (const { app } of apps) expect(ended(Number(app.pid))).toBe(true);
+    expect(calls(box, 'redis')).toBe('start\nstop\n');
+    expect(calls(box, 'postgres')).toBe('start\nstop\n');
+    expect(calls(box, 'keycloak')).toBe('status\nstart\nstop\n');
+    expect(readFileSync(join(box.root, 'keycloak-backchannel-url'), 'utf8')).toBe(
+      `http://localhost:${port}/auth/backchannel-logout\n`,
+    );
+  }, 30_000);
+
+  it('API_REPLICAS=2 with DATABASE_URL: both use it, no PostgreSQL is started', async () => {
+    const port = await freeRun(2);
+    const box = stubbedStack(`PORT=${port}\nMETRICS_PORT=0\n`);
+    const result = box.run('bash', ['scripts/stack.sh'], {
+      STACK_MODE: 'local',
+      API_REPLICAS: '2',
+      DATABASE_URL: 'postgres://mine@db.example/items',
+    });
+    const apps = result.stdout.split('\n').filter((line) => / APP /.test(line));
+    expect(apps).toHaveLength(2);
+    for (const line of apps) {
+      expect(line).toContain('"DATABASE_URL":"postgres://mine@db.example/items"');
+      expect(line).toContain('"METRICS_PORT":"0"');
+    }
+    // Stub replicas that exit at once (status 0) are still a replica gone: non-zero.
+    expect(result.status).toBe(1);
+    expect(calls(box, 'postgres')).toBe('');
+  }, 30_000);
+});
+
+describe('scripts/redis.sh (a real redis-server)', () => {
+  const script = 'scripts/redis.sh';
+  /** .ci/run installs it (`bash scripts/redis.sh install`) before npm test: its absence is a failure. */
+  function requireRedisServer(): void {
+    if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
+      throw new Error(
+        'redis-server is not installed: run `bash scripts/redis.sh install` (as root; .ci/run does) or `sudo apt-get install redis-server`',
+      );
+    }
+  }
+  /** One command in Redis' inline protocol, over a plain socket; resolves with the first line. */
+  async function ask(url: string, command: string): Promise<string> {
+    const { hostname, port } = new URL(url);
+    const socket = createConnection(Number(port), hostname);
+    try {
+      socket.write(`${command}\r\n`);
+      const [chunk] = (await once(socket, 'data')) as [Buffer];
+      return chunk.toString().split('\r\n')[0];
+    } finally {
+      socket.destroy();
+    }
+  }
+  const started: Sandbox[] = [];
+  afterAll(() => {
+    for (const box of started) box.run('bash', [script, 'stop']);
+  });
+
+  it('start prints REDIS_URL on stdout and the server answers PING there; stop ends it', async () => {
+    requireRedisServer();
+    const box = sandbox(undefined);
+    started.push(box);
+    const start = box.run('bash', [script, 'start']);
+    expect({ status: start.status, stderr: start.stderr }).toMatchObject({ status: 0 });
+    expect(start.stdout).toMatch(/^REDIS_URL=redis:\/\/127\.0\.0\.1:\d+\n$/);
+    const url = start.stdout.trim().slice('REDIS_URL='.length);
+    expect(await ask(url, 'PING')).toBe('+PONG');
+    // No persistence.
+    expect(await ask(url, 'CONFIG GET save')).toBe('*2');
+    expect(box.run('bash', [script, 'status']).status).toBe(0);
+    expect(box.run('bash', [script, 'url']).stdout).toBe(start.stdout);
+    const pid = Number(readFileSync(join(box.root, '.cache/redis/redis.pid'), 'utf8'));
+    const stop = box.run('bash', [script, 'stop']);
+    expect({ status: stop.status, stderr: stop.stderr }).toEqual({
+      status: 0,
+      stderr: '[redis] stopped\n',
+    });
+    expect(ended(pid)).toBe(true);
+    await expect(ask(url, 'PING')).rejects.toThrow(/ECONNREFUSED/);
+    expect(box.run('bash', [script, 'status']).status).toBe(3);
+  });
+
+  it('stop with nothing running exits 0', () => {
+    const result = sandbox(undefined).run('bash', [script, 'stop']);
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: '[redis] not running (no PID file)\n',
+    });
+  });
+
+  it('start refuses a taken REDIS_PORT (from .env) in one line naming it', async () => {
+    requireRedisServer();
+    const server = await listen();
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = sandbox(`REDIS_PORT=${port}\n`).run('bash', [script, 'start']);
+      expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 1, stdout: '' });
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^\\[redis\\] ERROR: port ${port} \\(REDIS_PORT\\) is already in use by .*set REDIS_PORT`,
+        ),
       );
     } finally {
       server.close();
@@ -638,24 +915,6 @@ describe('scripts/postgres.sh (no PostgreSQL started)', () => {
     }
   });
 
-  it('stop leaves alone a recorded PID that is not its server', () => {
-    const box = sandbox(undefined);
-    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
-    try {
-      box.write('.cache/postgres/postgres.pid', String(other.pid));
-      const result = box.run('bash', [script, 'stop']);
-      expect({ status: result.status, stderr: result.stderr }).toEqual({
-        status: 0,
-        stderr: `[postgres] PID ${other.pid} is not this PostgreSQL any more; not touching it\n`,
-      });
-      expect(other.exitCode).toBeNull();
-      expect(other.signalCode).toBeNull();
-      expect(existsSync(join(box.root, '.cache/postgres/postgres.pid'))).toBe(false);
-    } finally {
-      other.kill();
-    }
-  });
-
   it.each([
     [{ POSTGRES_STATE: 'keep' }, 'POSTGRES_STATE must be fresh or persist (got keep)'],
     [
@@ -670,5 +929,31 @@ describe('scripts/postgres.sh (no PostgreSQL started)', () => {
       stdout: '',
       stderr: `[postgres] ERROR: ${message}\n`,
     });
+  });
+});
+
+describe('scripts/postgres.sh and redis.sh: stop', () => {
+  it.each([
+    [
+      'postgres',
+      (pid: number) => `[postgres] PID ${pid} is not this PostgreSQL any more; not touching it\n`,
+    ],
+    ['redis', (pid: number) => `[redis] not running (PID ${pid} is gone or is not this Redis)\n`],
+  ])('%s.sh leaves alone a recorded PID that is not its server', (name, message) => {
+    const box = sandbox(undefined);
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      box.write(`.cache/${name}/${name}.pid`, String(other.pid));
+      const result = box.run('bash', [`scripts/${name}.sh`, 'stop']);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({
+        status: 0,
+        stderr: message(other.pid!),
+      });
+      expect(other.exitCode).toBeNull();
+      expect(other.signalCode).toBeNull();
+      expect(existsSync(join(box.root, `.cache/${name}/${name}.pid`))).toBe(false);
+    } finally {
+      other.kill();
+    }
   });
 });
