@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { HttpAdapterName } from '../../src/config/app.config.js';
 import { ADAPTERS } from '../support/adapters.js';
-import { freePort, started } from '../support/child-app.js';
 import { RedisServer } from '../support/redis-server.js';
+import { eventsOf, startReplicas, stopReplicas, type Replica } from '../support/replicas.js';
 import {
   API_CLIENT_SECRET,
   DEMO_USERS,
@@ -33,95 +30,23 @@ import {
  * - Synchronously, form-encoded: the posts arrived 10-91 ms into calls that took 20-134 ms
  *   (admin logouts 52-134 ms, one post per session; end-session 20-44 ms). So the first replica
  *   has applied the logout when the call returns, and all three refused the token 3-17 ms after
- *   it returned (the polls' own round trips included).
+ *   it returned (the polls' own round trips included). A replica's audit line
+ *   (`backchannel_logout`, `applied`) shows which one received each logout.
  */
-const MAIN = 'dist/main.js';
-const REPLICAS = 3;
 const DEADLINE_MS = 1000;
 /** Between two requests of the poll; the deadline, not this, bounds the wait. */
 const POLL_EVERY_MS = 5;
 const REVOKED = 'Token is no longer active';
 
-/** One `node dist/main.js`, with the back-channel logouts it applied (performance.now()). */
-class Replica {
-  readonly logouts: number[] = [];
-  private output = '';
-  private pending = '';
-
-  constructor(
-    readonly child: ChildProcess,
-    readonly base: string,
-  ) {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.read(chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.keep(chunk));
-  }
-
-  get(path: string, token: string): Promise<Response> {
-    return fetch(`${this.base}${path}`, {
-      headers: { Authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(5_000),
-    });
-  }
-
-  async stop(): Promise<void> {
-    const { child } = this;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await once(child, 'exit');
-    clearTimeout(killer);
-  }
-
-  /** The last lines it printed, for a failure message. */
-  get tail(): string {
-    return this.output;
-  }
-
-  private read(chunk: string): void {
-    this.keep(chunk);
-    const lines = (this.pending + chunk).split('\n');
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.includes('"backchannel_logout"') && line.includes('"outcome":"applied"')) {
-        this.logouts.push(performance.now());
-      }
-    }
-  }
-
-  private keep(chunk: string): void {
-    this.output = (this.output + chunk).slice(-8192);
-  }
-}
-
-/** Three distinct loopback ports that were free a moment ago. */
-async function ports(count: number): Promise<number[]> {
-  const found = new Set<number>();
-  while (found.size < count) found.add(await freePort());
-  return [...found];
-}
-
-function spawnReplica(adapter: HttpAdapterName, port: number, redisUrl: string): Replica {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      KEYCLOAK_URL,
-      KEYCLOAK_REALM: 'demo',
-      KEYCLOAK_CLIENT_ID: 'nest-api',
-      KEYCLOAK_CLIENT_SECRET: API_CLIENT_SECRET,
-      HTTP_ADAPTER: adapter,
-      PGLITE_DATA_DIR: 'memory://',
-      METRICS_PORT: '0',
-      SHUTDOWN_DRAIN_MS: '0',
-      LOG_FORMAT: 'json',
-      REDIS_URL: redisUrl,
-      BACKCHANNEL_LOGOUT_AUDIENCES: WEB_CLIENT_ID,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const get = (replica: Replica, path: string, token: string) =>
+  fetch(`${replica.base}${path}`, {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(5_000),
   });
-  return new Replica(child, `http://127.0.0.1:${port}`);
-}
+
+/** How many logouts a replica applied (its audit lines). */
+const applied = (replica: Replica) =>
+  eventsOf(replica, 'backchannel_logout').filter((entry) => entry.outcome === 'applied').length;
 
 /** What one replica answered when the poll ended, and after how long. */
 interface Outcome {
@@ -134,7 +59,7 @@ interface Outcome {
 /** Polls `GET /me` until it is refused or the deadline (from `since`) has passed. */
 async function untilRefused(replica: Replica, token: string, since: number): Promise<Outcome> {
   for (;;) {
-    const response = await replica.get('/me', token);
+    const response = await get(replica, '/me', token);
     const ms = performance.now() - since;
     if (response.status !== 200 || ms > DEADLINE_MS) {
       const challenge = response.headers.get('www-authenticate');
@@ -154,7 +79,7 @@ function revokedAnswer(): Omit<Outcome, 'ms'> {
 }
 
 describe.each(ADAPTERS)('back-channel logout to three replicas on %s', (adapter) => {
-  const replicas: Replica[] = [];
+  let replicas: Replica[] = [];
   const undo = new UndoStack();
   let redis: RedisServer | undefined;
   let admin: KeycloakAdmin;
@@ -162,10 +87,15 @@ describe.each(ADAPTERS)('back-channel logout to three replicas on %s', (adapter)
   beforeAll(async () => {
     admin = await KeycloakAdmin.connect();
     redis = await RedisServer.start();
-    for (const port of await ports(REPLICAS)) {
-      replicas.push(spawnReplica(adapter, port, redis.url));
-    }
-    await Promise.all(replicas.map((replica) => started(replica.child, 50_000)));
+    replicas = await startReplicas(3, adapter, {
+      NODE_ENV: 'test',
+      KEYCLOAK_URL,
+      KEYCLOAK_REALM: 'demo',
+      KEYCLOAK_CLIENT_ID: 'nest-api',
+      KEYCLOAK_CLIENT_SECRET: API_CLIENT_SECRET,
+      REDIS_URL: redis.url,
+      BACKCHANNEL_LOGOUT_AUDIENCES: WEB_CLIENT_ID,
+    });
     const url = `${replicas[0].base}/auth/backchannel-logout`;
     await admin.enableBackchannelLogout(WEB_CLIENT_ID, url, undo);
   }, 60_000);
@@ -174,14 +104,14 @@ describe.each(ADAPTERS)('back-channel logout to three replicas on %s', (adapter)
     try {
       await undo.runAll();
     } finally {
-      await Promise.all(replicas.map((replica) => replica.stop()));
+      await stopReplicas(replicas);
       await redis?.stop();
     }
   }, 30_000);
 
   /** Every replica answers `GET path` with `status` for the token. */
   async function expectEverywhere(path: string, token: string, status: number): Promise<void> {
-    const answers = await Promise.all(replicas.map((replica) => replica.get(path, token)));
+    const answers = await Promise.all(replicas.map((replica) => get(replica, path, token)));
     expect(answers.map((answer) => answer.status)).toEqual(replicas.map(() => status));
   }
 
@@ -191,13 +121,13 @@ describe.each(ADAPTERS)('back-channel logout to three replicas on %s', (adapter)
    */
   async function expectRefusedEverywhere(token: string, logout: () => Promise<unknown>) {
     const start = performance.now();
-    const received = replicas.map((replica) => replica.logouts.length);
+    const received = replicas.map(applied);
     await logout();
     const returned = performance.now();
     const outcomes = await Promise.all(replicas.map((r) => untilRefused(r, token, returned)));
     outcomes.forEach(({ status, ms }, i) => {
       if (status === 401) return;
-      const tail = replicas[i].tail;
+      const tail = replicas[i].lines.slice(-40).join('\n');
       throw new Error(
         `replica ${i} answered ${status} after ${Math.round(ms)} ms; its last output:\n${tail}`,
       );
@@ -206,13 +136,13 @@ describe.each(ADAPTERS)('back-channel logout to three replicas on %s', (adapter)
       expect(answer).toEqual(revokedAnswer());
       expect(ms).toBeLessThanOrEqual(DEADLINE_MS);
     }
-    const arrivals = replicas.map((replica, i) => replica.logouts.slice(received[i]));
+    const arrivals = replicas.map((replica, i) => applied(replica) - received[i]);
     // Keycloak posts to the first replica only; the others learn it through Redis.
-    expect(arrivals.map((list) => list.length > 0)).toEqual([true, false, false]);
+    expect(arrivals.map((count) => count > 0)).toEqual([true, false, false]);
     const timing = {
       adapter,
       callMs: Math.round(returned - start),
-      receivedAtMs: arrivals[0].map((at) => Math.round(at - start)),
+      logoutsReceived: arrivals[0],
       refusedAfterMs: outcomes.map((outcome) => Math.round(outcome.ms)),
     };
     process.stdout.write(`back-channel logout timing: ${JSON.stringify(timing)}\n`);
