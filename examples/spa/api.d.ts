@@ -393,7 +393,7 @@ export interface operations {
             /** @description Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -411,7 +411,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -429,7 +429,7 @@ export interface operations {
             /** @description Requires every scope of: profile */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -506,7 +506,7 @@ export interface operations {
             /** @description Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -524,7 +524,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -542,7 +542,7 @@ export interface operations {
             /** @description Requires membership of the organization named by path parameter org */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -616,7 +616,7 @@ export interface operations {
             /** @description Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -634,7 +634,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -652,7 +652,7 @@ export interface operations {
             /** @description Requires a token of the realm(s): partners */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -733,7 +733,7 @@ export interface operations {
             /** @description Bad Request. Or: Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -744,7 +744,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -762,7 +762,7 @@ export interface operations {
             /** @description Requires one role of: api-read, api-admin */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -832,7 +832,7 @@ export interface operations {
             /** @description Bad Request. Or: Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -843,7 +843,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -861,7 +861,7 @@ export interface operations {
             /** @description Requires one role of: api-read, api-admin. Requires Keycloak permissions: items#create */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -948,7 +948,7 @@ export interface operations {
             /** @description Bad Request. Or: Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -959,7 +959,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -977,7 +977,7 @@ export interface operations {
             /** @description Requires one role of: api-read, api-admin */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -1061,7 +1061,7 @@ export interface operations {
             /** @description Bad Request. Or: Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1072,7 +1072,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -1090,7 +1090,7 @@ export interface operations {
             /** @description Requires every role of: api-admin */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -1200,7 +1200,7 @@ export interface operations {
             /** @description Bad Request. Or: Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1211,7 +1211,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -1229,7 +1229,7 @@ export interface operations {
             /** @description Requires one role of: api-write, api-admin. Requires owning the resource, or one role of: api-admin */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -1349,7 +1349,7 @@ export interface operations {
             /** @description `first` or `max` is not a whole number in range. Or: Bad request, e.g. a bearer token sent twice */
             400: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
@@ -1360,7 +1360,7 @@ export interface operations {
             /** @description Missing, invalid, expired or revoked bearer token */
             401: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };
@@ -1378,7 +1378,7 @@ export interface operations {
             /** @description Requires every role of: api-admin */
             403: {
                 headers: {
-                    /** @description Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented. */
+                    /** @description Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns. */
                     "WWW-Authenticate": string;
                     [name: string]: unknown;
                 };

@@ -16,6 +16,7 @@ const USES: SharedUse[] = [
   'authorization',
   'revocation',
   'logout_jti',
+  'dpop_jti',
 ];
 
 /**

@@ -74,7 +74,7 @@ function revokedAnswer(): Omit<Outcome, 'ms'> {
   return {
     status: 401,
     body: { statusCode: 401, message: REVOKED, error: 'Unauthorized' },
-    challenge: `Bearer realm="demo", error="invalid_token", error_description="${REVOKED}"`,
+    challenge: `Bearer realm="demo", error="invalid_token", error_description="${REVOKED}", DPoP algs="ES256 RS256 PS256"`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
+import { dpopKey, dpopProof, KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { ADAPTERS } from '../support/adapters.js';
 import { RedisServer } from '../support/redis-server.js';
 import {
@@ -11,13 +11,15 @@ import {
 } from '../support/replicas.js';
 import { sample } from '../support/scrape.js';
 
+/** The URL clients call: one load balancer in front of the replicas. */
+const PUBLIC = 'https://api.example.test';
 /** The cluster's failed-authentication limit in this suite. */
 const LIMIT = 50;
 
 /**
  * Three replicas of the built app share one real Redis (`npm run test:redis`; `.ci/run` installs
  * redis-server): a logout received by one is enforced by all within 1 s, the failed-
- * authentication limit counts for the cluster, one introspection and one @Permission decision
+ * authentication limit counts for the cluster, a DPoP proof is accepted once, one introspection and one @Permission decision
  * serve all three, and Redis killed and restarted empty in the middle changes none of it (no
  * 5xx; the logouts made meanwhile are enforced everywhere once it is back).
  */
@@ -39,6 +41,8 @@ describe.each(ADAPTERS)('%s: three replicas sharing one Redis', (adapter) => {
       REDIS_URL: redis.url,
       BACKCHANNEL_LOGOUT_AUDIENCES: 'nest-api-web',
       AUTH_FAILURE_LIMIT: String(LIMIT),
+      // Behind one load balancer: a DPoP proof names its URL, whichever replica answers.
+      PUBLIC_BASE_URL: PUBLIC,
     };
     replicas = await startReplicas(3, adapter, env);
   });
@@ -101,6 +105,18 @@ describe.each(ADAPTERS)('%s: three replicas sharing one Redis', (adapter) => {
     const replay = await postLogout(replicas[1], logout);
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('refuses a DPoP proof replayed to another replica', async () => {
+    const key = await dpopKey();
+    const token = await keycloak.tokenFor('bob', { dpopJkt: key.jkt });
+    const proof = await dpopProof({ key, htm: 'GET', htu: `${PUBLIC}/me`, token });
+    const send = (replica: Replica) =>
+      fetch(`${replica.base}/me`, { headers: { Authorization: `DPoP ${token}`, DPoP: proof } });
+    expect((await send(replicas[0])).status).toBe(200);
+    const replay = await send(replicas[1]);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ message: 'The DPoP proof was already used' });
   });
 
   it('asks Keycloak once per token for the cluster: introspection and @Permission decisions', async () => {

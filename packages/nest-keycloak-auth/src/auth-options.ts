@@ -216,6 +216,32 @@ export const AUTH_OPTIONS = {
     10_000,
     'Longest wait for one Redis command before falling back (ms)',
   ),
+  /**
+   * DPoP (RFC 9449) sender-constrained tokens: `allowed` accepts `DPoP` and `Bearer` (a DPoP-bound
+   * token sent as Bearer is refused), `required` refuses Bearer everywhere, `off` refuses the DPoP
+   * scheme. `@RequireDpop()` requires it on one route whatever the mode. @default 'allowed'
+   */
+  dpopMode: choice('DPOP_MODE', ['allowed', 'required', 'off'], 'DPoP: allowed, required, or off'),
+  /** How old a DPoP proof's `iat` may be, in seconds, plus the clock tolerance (1 to 600). @default 60 */
+  dpopProofMaxAgeSeconds: integer(
+    'DPOP_PROOF_MAX_AGE_SECONDS',
+    60,
+    1,
+    600,
+    'Longest age of a DPoP proof (plus the clock tolerance)',
+  ),
+  /** Allow-list of a DPoP proof's signing algorithms (asymmetric only). @default ['ES256', 'RS256', 'PS256'] */
+  dpopAlgorithms: list('DPOP_ALGORITHMS', 'Accepted DPoP proof algorithms', [
+    'ES256',
+    'RS256',
+    'PS256',
+  ]),
+  /**
+   * The API's public origin (and base path), e.g. `https://api.example.com`: a DPoP proof's `htu`
+   * must be it plus the request's path. Unset, it is the request's own scheme and host (as the
+   * app's trust-proxy setting reads them). @default ''
+   */
+  publicBaseUrl: url('PUBLIC_BASE_URL', "The API's public base URL, for DPoP proofs' htu"),
 };
 
 type Table = typeof AUTH_OPTIONS;

@@ -46,6 +46,11 @@ export class AuthSettings {
   /** The Redis URL, or '' to keep shared state in this process. Never logged (credentials). */
   readonly redisUrl: string;
   readonly redisTimeoutMs: number;
+  readonly dpopMode: 'allowed' | 'required' | 'off';
+  readonly dpopProofMaxAgeSeconds: number;
+  readonly dpopAlgorithms: readonly string[];
+  /** The public base URL without a trailing slash, or undefined to read the request's. */
+  readonly publicBaseUrl?: string;
   /** `{serverUrl}/realms/{realm}`: the issuer until discovery says otherwise. */
   readonly realmUrl: string;
 
@@ -97,6 +102,13 @@ export class AuthSettings {
     this.revocationRetentionSeconds = whole('revocationRetentionSeconds');
     this.redisUrl = requireRedisUrl(options.redisUrl ?? AUTH_OPTIONS.redisUrl.default);
     this.redisTimeoutMs = whole('redisTimeoutMs');
+    this.dpopMode = requireChoice('dpopMode', options.dpopMode, AUTH_OPTIONS.dpopMode.choices);
+    this.dpopProofMaxAgeSeconds = whole('dpopProofMaxAgeSeconds');
+    this.dpopAlgorithms = requireAlgorithms(
+      options.dpopAlgorithms ?? AUTH_OPTIONS.dpopAlgorithms.default,
+      'dpopAlgorithms',
+    );
+    this.publicBaseUrl = options.publicBaseUrl ? requireBaseUrl(options.publicBaseUrl) : undefined;
     this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;
   }
 
@@ -172,6 +184,21 @@ function requireHttpUrl(option: 'serverUrl' | 'issuer', value: string | undefine
   return value;
 }
 
+/** An http(s) origin with an optional path, no query, fragment or credentials; no trailing slash. */
+function requireBaseUrl(value: string): string {
+  const rule =
+    'must be an http(s) URL without credentials, query or fragment, such as https://api.example.com';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw refuse('publicBaseUrl', rule);
+  }
+  const plain = !url.username && !url.password && !url.search && !url.hash && !value.includes('#');
+  if (!/^https?:$/.test(url.protocol) || !plain) throw refuse('publicBaseUrl', rule);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 /** A `redis://` or `rediss://` URL, or '' for none; the message never repeats it (credentials). */
 function requireRedisUrl(value: string): string {
   if (value === '') return value;
@@ -198,12 +225,15 @@ function requireList(
   return Object.freeze([...values]);
 }
 
-function requireAlgorithms(algorithms: readonly string[]): readonly string[] {
+function requireAlgorithms(
+  algorithms: readonly string[],
+  option: 'algorithms' | 'dpopAlgorithms' = 'algorithms',
+): readonly string[] {
   const supported: readonly string[] = SUPPORTED_ALGORITHMS;
   const bad = algorithms.filter((alg) => !supported.includes(alg));
   if (algorithms.length === 0 || bad.length > 0) {
     throw refuse(
-      'algorithms',
+      option,
       `accepts only ${supported.join(', ')} (none and HS* are never accepted); refused: ${bad.join(', ') || '(empty list)'}`,
     );
   }

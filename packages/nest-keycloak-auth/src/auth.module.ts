@@ -22,6 +22,7 @@ import { InMemoryLogoutJtiStore } from './backchannel-logout/in-memory-logout-jt
 import { LogoutJtiStore } from './backchannel-logout/logout-jti-store.js';
 import { LogoutTokenValidator } from './backchannel-logout/logout-token.validator.js';
 import { SharedLogoutJtiStore } from './backchannel-logout/shared-logout-jti-store.js';
+import { DpopProofVerifier } from './dpop/dpop-proof.verifier.js';
 import { RedisConnection } from './redis/redis-connection.js';
 import { InMemoryRevocationList } from './revocation/in-memory-revocation-list.js';
 import { RevocationList } from './revocation/revocation-list.js';
@@ -94,6 +95,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     },
     LogoutTokenValidator,
     BackchannelLogoutReceiver,
+    DpopProofVerifier,
   ],
   // AuthSettings stays exported for the module's own classes an app registers itself
   // (registerGlobally: false); the package does not export it.
@@ -112,6 +114,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     RedisConnection,
     RevocationList,
     LogoutJtiStore,
+    DpopProofVerifier,
   ],
 })
 export class AuthModule extends ConfigurableAuthModule {}

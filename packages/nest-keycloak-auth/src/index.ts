@@ -11,6 +11,8 @@ export { AnyRole } from './decorators/any-role.decorator.js';
 export { Scopes } from './decorators/scopes.decorator.js';
 export { AnyScope } from './decorators/any-scope.decorator.js';
 export { RequireActiveToken } from './decorators/require-active-token.decorator.js';
+export { RequireDpop } from './decorators/require-dpop.decorator.js';
+export { DpopProofVerifier, type DpopRequest } from './dpop/dpop-proof.verifier.js';
 export { OwnerOrRole } from './decorators/owner-or-role.decorator.js';
 export type { OrganizationSource, OwnerRule } from './metadata/route-rules.js';
 export type {
@@ -44,7 +46,13 @@ export type { OidcEndpoints } from './oidc/oidc-endpoints.js';
 export { ServiceTokenClient } from './service-account/service-token.client.js';
 export { TokenVerifier } from './token/token-verifier.service.js';
 export type { BearerRequest } from './token/bearer-request.js';
-export { AuthError, AuthErrorCode, type AuthErrorDetails } from './errors/auth-error.js';
+export {
+  AuthError,
+  AuthErrorCode,
+  type AuthErrorDetails,
+  type DpopCheck,
+} from './errors/auth-error.js';
+export type { Credentials, TokenScheme } from './token/bearer-token.js';
 export { AuthConfigError } from './errors/auth-config.error.js';
 export type { AuthPrincipal, AuthenticatedRequest } from './principal.js';
 export {

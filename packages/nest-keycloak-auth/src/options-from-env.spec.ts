@@ -74,6 +74,10 @@ describe('authOptionsFromEnv', () => {
       REVOCATION_RETENTION_SECONDS: '86400',
       REDIS_URL: 'rediss://:p%40ss@cache.example.com:6380/2',
       REDIS_TIMEOUT_MS: '10000',
+      DPOP_MODE: 'required',
+      DPOP_PROOF_MAX_AGE_SECONDS: '600',
+      DPOP_ALGORITHMS: 'ES256,EdDSA',
+      PUBLIC_BASE_URL: 'https://api.example.com/v1',
     });
     expect(options).toEqual({
       serverUrl: 'https://sso.example.com/auth/',
@@ -104,6 +108,10 @@ describe('authOptionsFromEnv', () => {
       revocationRetentionSeconds: 86_400,
       redisUrl: 'rediss://:p%40ss@cache.example.com:6380/2',
       redisTimeoutMs: 10_000,
+      dpopMode: 'required',
+      dpopProofMaxAgeSeconds: 600,
+      dpopAlgorithms: ['ES256', 'EdDSA'],
+      publicBaseUrl: 'https://api.example.com/v1',
     });
     // Every option of the table was set by the variable it names.
     expect(Object.keys(options).sort()).toEqual(AUTH_ENVIRONMENT.map((s) => s.option).sort());
@@ -152,6 +160,11 @@ describe('authOptionsFromEnv', () => {
     ['REDIS_URL', 'cache:6379'],
     ['REDIS_TIMEOUT_MS', '49'],
     ['REDIS_TIMEOUT_MS', '10001'],
+    ['DPOP_MODE', 'on'],
+    ['DPOP_PROOF_MAX_AGE_SECONDS', '0'],
+    ['DPOP_ALGORITHMS', 'HS256'],
+    ['PUBLIC_BASE_URL', 'https://api.example.com/?x=1'],
+    ['PUBLIC_BASE_URL', 'ftp://api.example.com'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(failure({ [name]: value })).toMatch(new RegExp(`^${name} (must|accepts)`));
   });

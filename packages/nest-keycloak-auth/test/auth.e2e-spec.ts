@@ -43,7 +43,9 @@ describe.each(ADAPTERS)('the library on %s (Keycloak stand-in)', (adapter) => {
 
   it('answers a missing token with 401 and a bare RFC 6750 challenge', async () => {
     const response = await get('/me').expect(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="demo"');
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="demo", DPoP algs="ES256 RS256 PS256"',
+    );
     expect(response.body).toEqual({
       statusCode: 401,
       message: 'Missing bearer token',
@@ -199,7 +201,9 @@ describe.each(ADAPTERS)('the library on %s (Keycloak stand-in)', (adapter) => {
     it('does not take a token from the query alone: 401 missing token', async () => {
       const token = await keycloak.tokenFor('alice');
       const response = await get(`/me?access_token=${token}`).expect(401);
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="demo"');
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer realm="demo", DPoP algs="ES256 RS256 PS256"',
+      );
     });
 
     it('keeps a malformed bearer credential a 401 invalid_token', async () => {
@@ -236,7 +240,7 @@ describe.each(ADAPTERS)('the library on %s (Keycloak stand-in)', (adapter) => {
         .expect(status);
       if (status === 401) {
         expect(response.headers['www-authenticate']).toBe(
-          'Bearer realm="demo", error="invalid_token", error_description="Invalid token"',
+          'Bearer realm="demo", error="invalid_token", error_description="Invalid token", DPoP algs="ES256 RS256 PS256"',
         );
         expect(response.body).toEqual({
           statusCode: 401,

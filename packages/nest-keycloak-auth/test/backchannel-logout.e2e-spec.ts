@@ -136,7 +136,7 @@ describe.each(ADAPTERS)('OIDC Back-Channel Logout on %s', (adapter) => {
         const refused = await get('/me', cached).expect(401);
         expect(refused.body.message).toBe('Token is no longer active');
         expect(refused.headers['www-authenticate']).toBe(
-          'Bearer realm="demo", error="invalid_token", error_description="Token is no longer active"',
+          'Bearer realm="demo", error="invalid_token", error_description="Token is no longer active", DPoP algs="ES256 RS256 PS256"',
         );
       });
       // Served from the verified-token cache, and refused all the same.

@@ -111,7 +111,9 @@ describe.each(ADAPTERS)('registerGlobally: false on %s', (adapter) => {
 
     it('keeps the base checks: no token is a 401 with the RFC 6750 challenge', async () => {
       const response = await me(undefined, 'acme').expect(401);
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="demo"');
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer realm="demo", DPoP algs="ES256 RS256 PS256"',
+      );
     });
 
     it('asks Keycloak once per request although the interceptor is registered app-wide too', async () => {

@@ -43,6 +43,6 @@ export function expectInvalidToken(response: request.Response, message: string):
     body: { statusCode: 401, message, error: 'Unauthorized' },
   });
   expect(response.headers['www-authenticate']).toBe(
-    `Bearer realm="demo", error="invalid_token", error_description="${message}"`,
+    `Bearer realm="demo", error="invalid_token", error_description="${message}", DPoP algs="ES256 RS256 PS256"`,
   );
 }

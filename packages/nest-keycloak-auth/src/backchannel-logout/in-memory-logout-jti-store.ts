@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { RedisConnection } from '../redis/redis-connection.js';
+import { SeenOnce } from '../redis/seen-once.js';
 import { LogoutJtiStore } from './logout-jti-store.js';
 
 /** `jti`s remembered at most: the oldest goes first (its token has expired, or soon will). */
@@ -10,35 +12,23 @@ export const MAX_LOGOUT_JTIS = 100_000;
  */
 @Injectable()
 export class InMemoryLogoutJtiStore extends LogoutJtiStore {
-  private readonly seen = new Map<string, number>();
   /** The cap; a test lowers it. */
   protected readonly maxEntries: number = MAX_LOGOUT_JTIS;
+  /** Where the `jti`s are shared too: none here (the Redis-backed store gives one). */
+  protected readonly redis?: RedisConnection;
+  private seen?: SeenOnce;
 
   remember(realm: string, jti: string, untilMs: number): Promise<boolean> {
-    const now = this.now();
-    // Realm names have no spaces: the key is unambiguous.
-    const key = `${realm} ${jti}`;
-    const known = this.seen.get(key);
-    if (known !== undefined && now < known) return Promise.resolve(false);
-    this.seen.delete(key);
-    this.seen.set(key, untilMs);
-    this.dropOldest(now);
-    return Promise.resolve(true);
+    // Made on first use, once a subclass's fields (cap, connection) are in place.
+    this.seen ??= new SeenOnce('logout_jti', 'logout-jti', this.maxEntries, this.redis, () =>
+      this.now(),
+    );
+    // Realm names have no colons: the key is unambiguous.
+    return this.seen.first(`${realm}:${jti}`, untilMs);
   }
 
   /** The clock; a test overrides it. */
   protected now(): number {
     return Date.now();
-  }
-
-  /**
-   * Drops expired entries from the front (insertion order is close to expiry order: logout
-   * tokens live a fixed time), then the oldest while over the cap.
-   */
-  private dropOldest(now: number): void {
-    for (const [key, until] of this.seen) {
-      if (until > now && this.seen.size <= this.maxEntries) return;
-      this.seen.delete(key);
-    }
   }
 }

@@ -44,6 +44,16 @@ export const AuthErrorCode = {
   NotOwner: 'ERR_AUTH_NOT_OWNER',
   /** The client IP caused more failed authentications than the window allows (429). */
   TooManyFailures: 'ERR_AUTH_TOO_MANY_FAILURES',
+  /** The `DPoP` proof fails one of RFC 9449's checks (`details.dpopCheck` says which). */
+  InvalidDpopProof: 'ERR_AUTH_INVALID_DPOP_PROOF',
+  /** A DPoP-bound token (`cnf.jkt`, `typ` DPoP) sent with the Bearer scheme. */
+  BoundTokenAsBearer: 'ERR_AUTH_BOUND_TOKEN_AS_BEARER',
+  /** A Bearer token (no `cnf.jkt`) sent with the DPoP scheme. */
+  UnboundTokenAsDpop: 'ERR_AUTH_UNBOUND_TOKEN_AS_DPOP',
+  /** `DPOP_MODE=required` or `@RequireDpop()`: a Bearer token is not accepted here. */
+  DpopRequired: 'ERR_AUTH_DPOP_REQUIRED',
+  /** `@Permission` with a DPoP-bound token: Keycloak's decision endpoint refuses those. */
+  PermissionNeedsBearer: 'ERR_AUTH_PERMISSION_NEEDS_BEARER',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */
@@ -73,7 +83,25 @@ export interface AuthErrorDetails {
   retryAfterSeconds?: number;
   /** `kid` of the token's header, when known: useful in logs during key rotation. */
   kid?: string;
+  /** Which DPoP proof check failed (InvalidDpopProof). */
+  dpopCheck?: DpopCheck;
 }
+
+/** The DPoP proof checks of RFC 9449 §4.3, each with its own fixed message. */
+export type DpopCheck =
+  | 'count'
+  | 'malformed'
+  | 'typ'
+  | 'alg'
+  | 'jwk'
+  | 'signature'
+  | 'htm'
+  | 'htu'
+  | 'iat'
+  | 'jti'
+  | 'replayed'
+  | 'ath'
+  | 'binding';
 
 /** A refused request. Guards, the verifier and interceptors throw it; one filter maps it to HTTP. */
 export class AuthError extends Error {

@@ -10,7 +10,7 @@ const settings = new AuthSettings({ serverUrl: 'http://kc.test', realm: 'demo', 
 
 /** What the filter wrote through the HTTP adapter. */
 interface Written {
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
   status?: number;
   body?: unknown;
 }
@@ -48,9 +48,11 @@ describe('AuthErrorFilter', () => {
       message: 'Token has expired',
       error: 'Unauthorized',
     });
-    expect(written.headers['WWW-Authenticate']).toBe(
+    // One challenge per accepted scheme (DPOP_MODE allowed): the Bearer one carries the error.
+    expect(written.headers['WWW-Authenticate']).toEqual([
       'Bearer realm="demo", error="invalid_token", error_description="Token has expired"',
-    );
+      'DPoP algs="ES256 RS256 PS256"',
+    ]);
   });
 
   it('answers a token sent twice with 400 and error="invalid_request"', async () => {

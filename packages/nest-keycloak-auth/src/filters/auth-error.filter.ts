@@ -7,14 +7,16 @@ import { AuthSettings } from '../auth-settings.js';
 import { AuthFailureLimiter } from '../throttling/auth-failure-limiter.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import {
+  challengesFor,
   hasChallenge,
   isUnauthorized,
   toHttpResponse,
-  wwwAuthenticate,
 } from './auth-error.mapping.js';
 
 /** What the filter reads of a request, on Express and on Fastify alike. */
-export type RefusedRequest = AuditedRequest;
+export type RefusedRequest = AuditedRequest & {
+  headers?: Record<string, string | string[] | undefined>;
+};
 
 /**
  * Writes every {@link AuthError} as Nest's usual `{statusCode, message, error}` body with the
@@ -61,7 +63,12 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     const answer = toHttpResponse(refusal);
 
     if (hasChallenge(answer)) {
-      adapter.setHeader(response, 'WWW-Authenticate', wwwAuthenticate(this.settings.realm, answer));
+      const presented = request.headers?.authorization;
+      const scheme = typeof presented === 'string' ? presented : undefined;
+      const challenges = challengesFor(this.settings, refusal, answer, scheme);
+      // One header per scheme (an array sets several on both platforms).
+      const value = challenges.length === 1 ? challenges[0] : challenges;
+      adapter.setHeader(response, 'WWW-Authenticate', value as string);
     }
     if (answer.retryAfterSeconds !== undefined) {
       adapter.setHeader(response, 'Retry-After', String(answer.retryAfterSeconds));

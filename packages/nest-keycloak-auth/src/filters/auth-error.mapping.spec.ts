@@ -1,6 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { toHttpResponse, wwwAuthenticate, type AuthHttpResponse } from './auth-error.mapping.js';
+import {
+  challengesFor,
+  toHttpResponse,
+  wwwAuthenticate,
+  type AuthHttpResponse,
+} from './auth-error.mapping.js';
 
 const INVALID = 'invalid_token';
 
@@ -53,6 +58,26 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
     502,
     "Keycloak refused this API's client credentials",
     undefined,
+  ],
+  [AuthErrorCode.InvalidDpopProof, 401, 'The DPoP proof is not a signed JWT', 'invalid_dpop_proof'],
+  [
+    AuthErrorCode.BoundTokenAsBearer,
+    401,
+    'A DPoP-bound token must be sent with the DPoP scheme',
+    'invalid_token',
+  ],
+  [
+    AuthErrorCode.UnboundTokenAsDpop,
+    401,
+    'The token is not DPoP-bound: send it with the Bearer scheme',
+    'invalid_token',
+  ],
+  [AuthErrorCode.DpopRequired, 401, 'A DPoP-bound token is required', 'invalid_token'],
+  [
+    AuthErrorCode.PermissionNeedsBearer,
+    403,
+    "Keycloak's permission decisions do not accept DPoP-bound tokens: use a Bearer token here",
+    'insufficient_scope',
   ],
 ];
 
@@ -202,5 +227,59 @@ describe('wwwAuthenticate', () => {
     expect(header(new AuthError(AuthErrorCode.MissingToken), 'de"mo\\x')).toBe(
       'Bearer realm="de\\"mo\\\\x"',
     );
+  });
+});
+
+describe('challengesFor', () => {
+  const settings = (dpopMode: 'allowed' | 'required' | 'off') => ({
+    realm: 'demo',
+    dpopMode,
+    dpopAlgorithms: ['ES256', 'PS256'],
+  });
+  const answerOf = (error: AuthError) => [error, toHttpResponse(error)] as const;
+
+  it('offers both schemes on a 401 while both are accepted, the error on the one presented', () => {
+    const [error, answer] = answerOf(new AuthError(AuthErrorCode.Expired));
+    const expired = 'error="invalid_token", error_description="Token has expired"';
+    expect(challengesFor(settings('allowed'), error, answer, 'Bearer x')).toEqual([
+      `Bearer realm="demo", ${expired}`,
+      'DPoP algs="ES256 PS256"',
+    ]);
+    expect(challengesFor(settings('allowed'), error, answer, 'DPoP x')).toEqual([
+      'Bearer realm="demo"',
+      `DPoP algs="ES256 PS256", ${expired}`,
+    ]);
+  });
+
+  it('puts a proof failure on the DPoP challenge, and offers DPoP alone when it is required', () => {
+    const [proof, proofAnswer] = answerOf(
+      new AuthError(AuthErrorCode.InvalidDpopProof, { dpopCheck: 'htu' }),
+    );
+    expect(challengesFor(settings('allowed'), proof, proofAnswer, 'DPoP x')).toEqual([
+      'Bearer realm="demo"',
+      'DPoP algs="ES256 PS256", error="invalid_dpop_proof", error_description="The DPoP proof htu does not match the request URL"',
+    ]);
+    const [required, requiredAnswer] = answerOf(new AuthError(AuthErrorCode.DpopRequired));
+    expect(challengesFor(settings('allowed'), required, requiredAnswer, 'Bearer x')).toEqual([
+      'DPoP algs="ES256 PS256", error="invalid_token", error_description="A DPoP-bound token is required"',
+    ]);
+    const [missing, missingAnswer] = answerOf(new AuthError(AuthErrorCode.MissingToken));
+    expect(challengesFor(settings('required'), missing, missingAnswer, undefined)).toEqual([
+      'DPoP algs="ES256 PS256"',
+    ]);
+    expect(challengesFor(settings('off'), missing, missingAnswer, undefined)).toEqual([
+      'Bearer realm="demo"',
+    ]);
+  });
+
+  it('answers a 403 on the scheme presented only', () => {
+    const [error, answer] = answerOf(new AuthError(AuthErrorCode.InsufficientRoles));
+    const refusal = 'error="insufficient_scope", error_description="Insufficient permissions"';
+    expect(challengesFor(settings('allowed'), error, answer, 'Bearer x')).toEqual([
+      `Bearer realm="demo", ${refusal}`,
+    ]);
+    expect(challengesFor(settings('allowed'), error, answer, 'DPoP x')).toEqual([
+      `DPoP algs="ES256 PS256", ${refusal}`,
+    ]);
   });
 });

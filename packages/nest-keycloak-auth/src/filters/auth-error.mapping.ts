@@ -1,18 +1,35 @@
 import { HttpStatus } from '@nestjs/common';
-import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { AuthError, AuthErrorCode, type DpopCheck } from '../errors/auth-error.js';
 
 /** How one {@link AuthError} answers over HTTP. */
 export interface AuthHttpResponse {
   status: HttpStatus;
   message: string;
-  /** RFC 6750 error code for `WWW-Authenticate`; absent when no token was presented. */
-  bearerError?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  /** RFC 6750 (or RFC 9449) error code for `WWW-Authenticate`; absent when no token was presented. */
+  bearerError?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof';
   retryAfterSeconds?: number;
   /** RFC 6750 `scope` attribute of an `insufficient_scope` challenge: the scopes that would do. */
   scope?: string;
 }
 
 const INVALID_TOKEN = 'Invalid token';
+
+/** The fixed message of each failed DPoP proof check. */
+const DPOP_CHECKS: Record<DpopCheck, string> = {
+  count: 'Exactly one DPoP proof is required',
+  malformed: 'The DPoP proof is not a signed JWT',
+  typ: 'The DPoP proof typ is not dpop+jwt',
+  alg: 'The DPoP proof algorithm is not accepted',
+  jwk: 'The DPoP proof needs a public jwk',
+  signature: 'The DPoP proof signature is not valid',
+  htm: 'The DPoP proof htm does not match the request method',
+  htu: 'The DPoP proof htu does not match the request URL',
+  iat: 'The DPoP proof is too old or from the future',
+  jti: 'The DPoP proof has no jti',
+  replayed: 'The DPoP proof was already used',
+  ath: 'The DPoP proof ath does not match the access token',
+  binding: 'The DPoP proof key is not the one the token is bound to',
+};
 
 const UNAUTHORIZED: Record<string, string> = {
   [AuthErrorCode.Expired]: 'Token has expired',
@@ -124,6 +141,25 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         status: HttpStatus.BAD_GATEWAY,
         message: 'Failed to reach Keycloak introspection endpoint',
       };
+    case AuthErrorCode.InvalidDpopProof:
+      return {
+        status: HttpStatus.UNAUTHORIZED,
+        message: DPOP_CHECKS[error.details.dpopCheck ?? 'malformed'],
+        bearerError: 'invalid_dpop_proof',
+      };
+    case AuthErrorCode.BoundTokenAsBearer:
+      return unauthorized('A DPoP-bound token must be sent with the DPoP scheme');
+    case AuthErrorCode.UnboundTokenAsDpop:
+      return unauthorized('The token is not DPoP-bound: send it with the Bearer scheme');
+    case AuthErrorCode.DpopRequired:
+      return unauthorized('A DPoP-bound token is required');
+    case AuthErrorCode.PermissionNeedsBearer:
+      return {
+        status: HttpStatus.FORBIDDEN,
+        message:
+          "Keycloak's permission decisions do not accept DPoP-bound tokens: use a Bearer token here",
+        bearerError: 'insufficient_scope',
+      };
     case AuthErrorCode.ClientCredentialsRefused:
       return { status: HttpStatus.BAD_GATEWAY, message: CREDENTIALS_REFUSED };
     default:
@@ -133,6 +169,10 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
         bearerError: 'invalid_token',
       };
   }
+}
+
+function unauthorized(message: string): AuthHttpResponse {
+  return { status: HttpStatus.UNAUTHORIZED, message, bearerError: 'invalid_token' };
 }
 
 /** Whether the failure answers 401: a failed authentication, as the failure limit counts them. */
@@ -147,13 +187,58 @@ export function hasChallenge(response: AuthHttpResponse): boolean {
 
 /** `WWW-Authenticate` value for a 400, 401 or 403 (RFC 6750 section 3). */
 export function wwwAuthenticate(realm: string, response: AuthHttpResponse): string {
-  const parts = [`Bearer realm="${quote(realm)}"`];
+  return [`Bearer realm="${quote(realm)}"`, ...errorAttributes(response)].join(', ');
+}
+
+/** What decides the challenges of a 401 or 403: the module's DPoP settings. */
+export interface ChallengeSettings {
+  readonly realm: string;
+  readonly dpopMode: 'allowed' | 'required' | 'off';
+  readonly dpopAlgorithms: readonly string[];
+}
+
+/**
+ * The `WWW-Authenticate` challenges of an answer. A 401 has one per scheme the route accepts
+ * (RFC 9449 §7.1): Bearer unless DPoP is required, DPoP (with its `algs`) unless it is off. The
+ * error attributes go on the scheme the failure concerns: DPoP for a proof or a DPoP
+ * requirement, else the scheme the client presented (`presented`, its Authorization header). A
+ * 400 or 403 concerns the token presented: only that scheme's challenge.
+ */
+export function challengesFor(
+  settings: ChallengeSettings,
+  error: AuthError,
+  response: AuthHttpResponse,
+  presented: string | undefined,
+): string[] {
+  const dpopOnly = settings.dpopMode === 'required' || error.code === AuthErrorCode.DpopRequired;
+  const bearer = !dpopOnly;
+  const dpop = settings.dpopMode !== 'off';
+  const dpopFailure =
+    error.code === AuthErrorCode.InvalidDpopProof || error.code === AuthErrorCode.DpopRequired;
+  const onDpop = dpop && (dpopFailure || !bearer || /^dpop /i.test(presented ?? ''));
+  const only = response.status !== HttpStatus.UNAUTHORIZED;
+  const challenges: string[] = [];
+  if (bearer && !(only && onDpop)) {
+    challenges.push(wwwAuthenticate(settings.realm, onDpop ? PLAIN : response));
+  }
+  if (dpop && !(only && !onDpop)) {
+    const parts = [`DPoP algs="${settings.dpopAlgorithms.join(' ')}"`];
+    if (onDpop) parts.push(...errorAttributes(response));
+    challenges.push(parts.join(', '));
+  }
+  return challenges;
+}
+
+const PLAIN: AuthHttpResponse = { status: HttpStatus.UNAUTHORIZED, message: '' };
+
+function errorAttributes(response: AuthHttpResponse): string[] {
+  const parts: string[] = [];
   if (response.bearerError) {
     parts.push(`error="${response.bearerError}"`);
     parts.push(`error_description="${attributeChars(response.message)}"`);
   }
   if (response.scope) parts.push(`scope="${attributeChars(response.scope)}"`);
-  return parts.join(', ');
+  return parts;
 }
 
 function quote(value: string): string {

@@ -139,7 +139,7 @@ describe('JwtAuthGuard', () => {
       const req = request('Bearer good.token.value');
       await expect(activate(context(req))).resolves.toBe(true);
       expect(verify).toHaveBeenCalledTimes(1);
-      expect(verify).toHaveBeenCalledWith('good.token.value');
+      expect(verify).toHaveBeenCalledWith('good.token.value', 'Bearer');
       expect(req.user).toBe(principal);
       expect(req.accessToken).toBe('good.token.value');
     });

@@ -6,21 +6,26 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthSettings } from '../auth-settings.js';
+import { DpopProofVerifier, type DpopRequest } from '../dpop/dpop-proof.verifier.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { RouteAuthCache } from '../metadata/route-auth.js';
+import { RouteAuthCache, type RouteAuth } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
 import { RevocationList } from '../revocation/revocation-list.js';
 import { publishAccepted } from '../telemetry/auth-channels.js';
-import { bearerTokenOf, type BearerRequest } from '../token/bearer-request.js';
-import { TokenVerifier } from '../token/token-verifier.service.js';
+import { credentialsOf } from '../token/bearer-request.js';
+import type { Credentials, TokenScheme } from '../token/bearer-token.js';
+import { boundKeyOf, TokenVerifier } from '../token/token-verifier.service.js';
 
 /** The request as the guard reads it, on Express and on Fastify alike. */
-export type GuardedRequest = AuthenticatedRequest & BearerRequest;
+export type GuardedRequest = AuthenticatedRequest & DpopRequest;
 
 /**
- * App-wide guard: every route needs a valid bearer token unless it is `@Public()`, and one
+ * App-wide guard: every route needs a valid access token unless it is `@Public()`, and one
  * whose session was logged out (the revocation list) is refused, even when the verified-token
- * cache answered. Non-HTTP contexts are refused (fail closed), not waved through.
+ * cache answered. A DPoP-bound token comes with the DPoP scheme and a proof checked on every
+ * request (RFC 9449); a Bearer token is refused where DPoP is required (`dpopMode: 'required'`,
+ * `@RequireDpop()`). Non-HTTP contexts are refused (fail closed), not waved through.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -30,6 +35,8 @@ export class JwtAuthGuard implements CanActivate {
     @Inject(Reflector) reflector: Reflector,
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Optional() @Inject(RevocationList) private readonly revocations?: RevocationList,
+    @Optional() @Inject(AuthSettings) private readonly settings?: AuthSettings,
+    @Optional() @Inject(DpopProofVerifier) private readonly dpop?: DpopProofVerifier,
   ) {
     this.routes = RouteAuthCache.for(reflector);
   }
@@ -41,13 +48,17 @@ export class JwtAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
     if (context.getType() !== 'http') throw new AuthError(AuthErrorCode.MissingToken);
+    const route = this.routes.get(context.getHandler(), context.getClass());
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const token = bearerTokenOf(request);
-    const principal = this.authenticate(token, request);
-    if (isPromiseLike(principal)) {
-      return Promise.resolve(principal).then((user) => this.accept(request, token, user));
+    const credentials = credentialsOf(request, this.dpopAccepted(route));
+    if (credentials.scheme === 'Bearer' && this.dpopRequired(route)) {
+      throw new AuthError(AuthErrorCode.DpopRequired);
     }
-    return this.accept(request, token, principal);
+    const principal = this.authenticate(credentials.token, request, credentials.scheme);
+    if (isPromiseLike(principal)) {
+      return Promise.resolve(principal).then((user) => this.accept(request, credentials, user));
+    }
+    return this.accept(request, credentials, principal);
   }
 
   /** Extension point: whether the route needs no token (handler metadata first). */
@@ -62,19 +73,46 @@ export class JwtAuthGuard implements CanActivate {
   protected authenticate(
     token: string,
     _request: GuardedRequest,
+    scheme: TokenScheme = 'Bearer',
   ): AuthPrincipal | Promise<AuthPrincipal> {
-    return this.verifier.check(token);
+    return this.verifier.check(token, scheme);
   }
 
-  /** Attaches the principal, unless its token was logged out. */
-  private accept(request: GuardedRequest, token: string, user: AuthPrincipal): true {
+  /**
+   * Attaches the principal, unless its token was logged out; a DPoP token's proof is checked
+   * first (a promise: the proof's signature).
+   */
+  private accept(
+    request: GuardedRequest,
+    { scheme, token }: Credentials,
+    user: AuthPrincipal,
+  ): true | Promise<true> {
     if (this.revocations?.isRevoked(user)) {
       throw new AuthError(AuthErrorCode.Revoked, { kid: user.kid });
     }
+    if (scheme === 'DPoP') {
+      // credentialsOf refuses the DPoP scheme when no verifier can check its proof.
+      const verifying = this.dpop!.verify(request, token, boundKeyOf(user)!);
+      return verifying.then(() => this.attach(request, token, user));
+    }
+    return this.attach(request, token, user);
+  }
+
+  private attach(request: GuardedRequest, token: string, user: AuthPrincipal): true {
     request.user = user;
     request.accessToken = token;
     publishAccepted('authentication');
     return true;
+  }
+
+  /** Whether the DPoP scheme is read at all: a verifier, and the mode or the route allow it. */
+  private dpopAccepted(route: RouteAuth): boolean {
+    if (this.dpop === undefined || this.settings === undefined) return false;
+    return this.settings.dpopMode !== 'off' || route.dpop;
+  }
+
+  private dpopRequired(route: RouteAuth): boolean {
+    return route.dpop || this.settings?.dpopMode === 'required';
   }
 }
 

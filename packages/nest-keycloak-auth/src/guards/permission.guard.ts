@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuditTrail, type CheckedRules } from '../audit/audit-trail.js';
 import { PolicyDecisionClient } from '../authorization/policy-decision.client.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { boundKeyOf } from '../token/token-verifier.service.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
 import { RuleGuard, type RuleVerdict } from './rule.guard.js';
 
@@ -38,6 +39,8 @@ export class PermissionGuard extends RuleGuard<readonly string[]> {
     { accessToken }: AuthenticatedRequest,
   ): Promise<RuleVerdict> {
     if (!accessToken) return new AuthError(AuthErrorCode.MissingToken);
+    // Keycloak's decision endpoint refuses DPoP-bound tokens (400/401): say so, never ask.
+    if (boundKeyOf(user) !== undefined) return new AuthError(AuthErrorCode.PermissionNeedsBearer);
     const decisions = await Promise.all(
       permissions.map((permission) =>
         this.decisions.decide(accessToken, permission, user.exp, user.realm),

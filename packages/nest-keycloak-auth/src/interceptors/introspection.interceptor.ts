@@ -13,7 +13,8 @@ import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { publishAccepted } from '../telemetry/auth-channels.js';
 import { IntrospectionClient } from '../introspection/introspection.client.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { AuthenticatedRequest } from '../principal.js';
+import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
+import { boundKeyOf } from '../token/token-verifier.service.js';
 
 /** Set on a request once its token was found active, so a second registration asks no more. */
 const INTROSPECTED = Symbol('auth:introspected');
@@ -48,7 +49,7 @@ export class IntrospectionInterceptor implements NestInterceptor {
     // Fail closed: a route that asks for introspection never runs without a verified token.
     if (!request.accessToken) throw new AuthError(AuthErrorCode.MissingToken);
     const { accessToken, user } = request;
-    return from(this.introspection.isActive(accessToken, user?.exp, user?.realm)).pipe(
+    return from(this.isActive(accessToken, user)).pipe(
       switchMap((active) => {
         if (!active) throw new AuthError(AuthErrorCode.Inactive);
         request[INTROSPECTED] = true;
@@ -57,5 +58,16 @@ export class IntrospectionInterceptor implements NestInterceptor {
         return next.handle();
       }),
     );
+  }
+
+  /**
+   * Keycloak's answer; for a DPoP-bound token, active only while the answer names the same key
+   * (`cnf.jkt`) as the token the proof was checked against.
+   */
+  private async isActive(token: string, user: AuthPrincipal | undefined): Promise<boolean> {
+    const jkt = user && boundKeyOf(user);
+    if (jkt === undefined) return this.introspection.isActive(token, user?.exp, user?.realm);
+    const claims = await this.introspection.introspect(token, user?.exp, user?.realm);
+    return claims !== undefined && boundKeyOf({ claims }) === jkt;
   }
 }

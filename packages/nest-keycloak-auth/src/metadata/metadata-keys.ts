@@ -21,3 +21,5 @@ export const PERMISSIONS_KEY = 'auth:permissions';
 export const ORGANIZATION_RULE_KEY = 'auth:organization';
 /** Set by `@Realms()`: realm names. */
 export const REALMS_KEY = 'auth:realms';
+/** Set by `@RequireDpop()`: a DPoP-bound token and proof, whatever `dpopMode` says. */
+export const REQUIRE_DPOP_KEY = 'auth:dpop';

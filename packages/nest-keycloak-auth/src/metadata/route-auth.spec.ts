@@ -41,12 +41,13 @@ class StrictClass {
   @SetMetadata('auth:introspect', false) cached(): void {}
 }
 
-const PUBLIC: RouteAuth = { isPublic: true, introspected: false };
+const PUBLIC: RouteAuth = { isPublic: true, introspected: false, dpop: false };
 const protectedWith = (extra: Partial<RouteAuth> = {}): RouteAuth => ({
   isPublic: false,
   allRoles: undefined,
   anyRoles: undefined,
   introspected: false,
+  dpop: false,
   ...extra,
 });
 

@@ -6,6 +6,7 @@ import {
   PERMISSIONS_KEY,
   REALMS_KEY,
   REQUIRE_ACTIVE_TOKEN_KEY,
+  REQUIRE_DPOP_KEY,
   ROLES_ALL_KEY,
   ROLES_ANY_KEY,
   SCOPES_ALL_KEY,
@@ -38,6 +39,8 @@ export interface RouteAuth {
   readonly organization?: OrganizationSource;
   /** `@Realms`: the token's realm must be one of these. */
   readonly realms?: readonly string[];
+  /** `@RequireDpop`: a DPoP-bound token with its proof; Bearer is refused. */
+  readonly dpop: boolean;
 }
 
 /**
@@ -45,6 +48,7 @@ export interface RouteAuth {
  * - roles: the handler's `@Roles`/`@AnyRole` (as a pair) replace the controller's;
  * - scopes: the handler's `@Scopes`/`@AnyScope` (as a pair) replace the controller's;
  * - introspection: the handler's `@RequireActiveToken` value, else the controller's;
+ * - DPoP: the handler's `@RequireDpop` value, else the controller's;
  * - permissions, organization, owner and realms: the handler's, else the controller's;
  * - public: the handler's `@Public` value, else, when the handler itself asks for roles, scopes,
  *   introspection, permissions or realms, not public (its demand needs a token), else the
@@ -65,12 +69,14 @@ export function readRouteAuth(
   const handlerScopes = handlerAllScopes !== undefined || handlerAnyScopes !== undefined;
   const handlerIntrospect = own<boolean>(REQUIRE_ACTIVE_TOKEN_KEY, handler);
   const handlerRealms = own<string[]>(REALMS_KEY, handler);
+  const handlerDpop = own<boolean>(REQUIRE_DPOP_KEY, handler);
 
   const isPublic =
     own<boolean>(IS_PUBLIC_KEY, handler) ??
     (handlerRoles ||
     handlerScopes ||
     handlerIntrospect === true ||
+    handlerDpop === true ||
     own<string[]>(PERMISSIONS_KEY, handler) !== undefined ||
     handlerRealms !== undefined
       ? false
@@ -91,10 +97,11 @@ export function readRouteAuth(
       own<OrganizationSource>(ORGANIZATION_RULE_KEY, handler) ??
       own<OrganizationSource>(ORGANIZATION_RULE_KEY, controller),
     realms: handlerRealms ?? own<string[]>(REALMS_KEY, controller),
+    dpop: (handlerDpop ?? own<boolean>(REQUIRE_DPOP_KEY, controller)) === true,
   };
 }
 
-const PUBLIC: RouteAuth = Object.freeze({ isPublic: true, introspected: false });
+const PUBLIC: RouteAuth = Object.freeze({ isPublic: true, introspected: false, dpop: false });
 
 /** One cache per Reflector (an app has one), shared by every guard and the interceptor. */
 const shared = new WeakMap<Reflector, RouteAuthCache>();

@@ -27,10 +27,13 @@ export const AUTH_ERROR_BODY: SchemaObject = {
   },
 };
 
-/** `WWW-Authenticate` (RFC 6750 section 3), sent with every 401 and the auth layer's 400/403. */
+/**
+ * `WWW-Authenticate` (RFC 6750 section 3, RFC 9449 section 7.1), sent with every 401 and the auth
+ * layer's 400/403.
+ */
 export const WWW_AUTHENTICATE: HeaderObject = {
   description:
-    'Bearer challenge: `Bearer realm="…"`, plus `error` and `error_description` when a token was presented.',
+    'Challenges: `Bearer realm="…"` and, while DPoP is accepted, `DPoP algs="…"` (a 401 has one per accepted scheme), plus `error` and `error_description` on the scheme the failure concerns.',
   schema: { type: 'string', example: 'Bearer realm="demo", error="invalid_token"' },
 };
 

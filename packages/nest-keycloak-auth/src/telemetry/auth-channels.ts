@@ -67,7 +67,7 @@ export interface BackchannelLogoutMessage {
 
 /** The state replicas share through Redis (`redisUrl`), each falling back on its own. */
 export type SharedUse =
-  'failure_limit' | 'introspection' | 'authorization' | 'revocation' | 'logout_jti';
+  'failure_limit' | 'introspection' | 'authorization' | 'revocation' | 'logout_jti' | 'dpop_jti';
 
 /** One use of Redis that failed (unreachable, timed out) and was served in process instead. */
 export interface RedisFallbackMessage {

@@ -25,6 +25,13 @@ export {
   type SigningKey,
 } from './signing-keys.js';
 export { signJwt, type MintOptions, type TokenKind } from './token-factory.js';
+export {
+  dpopKey,
+  dpopProof,
+  privateJwkOf,
+  type DpopKey,
+  type DpopProofOptions,
+} from './dpop-proofs.js';
 export { createHttpContext, type HttpContextParts } from './execution-context.js';
 export {
   principalsByToken,

@@ -36,6 +36,11 @@ export interface MintOptions {
   /** Claims merged over the generated ones. */
   extra?: Record<string, unknown>;
   /**
+   * Bind the access token to a DPoP key, as Keycloak does: this RFC 7638 thumbprint (a
+   * `dpopKey()`'s `jkt`) in `cnf.jkt`, and `typ` DPoP unless `typ` says otherwise.
+   */
+  dpopJkt?: string;
+  /**
    * A lightweight access token (the client's "Always use lightweight access token"): only
    * exp, iat, jti, iss, typ, azp, sid and scope; introspection still answers every claim.
    */
@@ -87,7 +92,9 @@ export class TokenFactory {
         ...organizationClaim(scope, user),
       };
     }
-    const result: JWTPayload = { ...claims, ...options.extra };
+    // Keycloak's own member next to the thumbprint: extra cnf members must be accepted.
+    const cnf = options.dpopJkt && { cnf: { jkt: options.dpopJkt, 'kc-jkt-type': 'DPoP' } };
+    const result: JWTPayload = { ...claims, ...cnf, ...options.extra };
     for (const name of options.omit ?? []) delete result[name];
     return result;
   }
@@ -156,7 +163,7 @@ export class TokenFactory {
       iss: options.iss ?? this.ctx.issuer,
       aud: undefined as string | string[] | undefined, // placeholder: keeps Keycloak's claim order
       sub: options.sub ?? user.id,
-      typ: options.typ ?? TYP_BY_KIND[kind],
+      typ: options.typ ?? (kind === 'access' && options.dpopJkt ? 'DPoP' : TYP_BY_KIND[kind]),
       azp: options.azp ?? 'nest-api-web',
       sid: options.sid ?? randomUUID(),
     };

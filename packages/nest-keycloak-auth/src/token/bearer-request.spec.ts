@@ -1,5 +1,7 @@
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { bearerTokenOf, type BearerRequest } from './bearer-request.js';
+import { credentialsOf, type BearerRequest } from './bearer-request.js';
+
+const bearerTokenOf = (request: BearerRequest) => credentialsOf(request, false).token;
 
 const FORM = 'application/x-www-form-urlencoded';
 

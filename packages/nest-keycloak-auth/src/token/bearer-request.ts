@@ -1,5 +1,5 @@
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { extractBearerToken } from './bearer-token.js';
+import { extractCredentials, type Credentials } from './bearer-token.js';
 
 /**
  * The parts of a request a bearer token can arrive in, on Express (the request is Node's
@@ -14,26 +14,28 @@ export interface BearerRequest {
 }
 
 /**
- * The bearer token of a request (RFC 6750 section 2). A token sent more than one way (an
- * `Authorization` header plus `access_token` in the query or a form body, or two
- * `Authorization` headers) is an invalid request: Node keeps only the first duplicate header,
- * so a forged second one would otherwise pass unseen. Only the header is a supported way.
+ * The access token of a request and its scheme (RFC 6750 section 2; RFC 9449 section 7.1 when
+ * `dpop`). A token sent more than one way (an `Authorization` header plus `access_token` in the
+ * query or a form body, or two `Authorization` headers) is an invalid request: Node keeps only
+ * the first duplicate header, so a forged second one would otherwise pass unseen. Only the
+ * header is a supported way.
  */
-export function bearerTokenOf(request: BearerRequest): string {
+export function credentialsOf(request: BearerRequest, dpop: boolean): Credentials {
   const presented =
-    authorizationHeaders(request) + queryTokens(request) + (hasBodyToken(request) ? 1 : 0);
+    headerCount(request, 'authorization') + queryTokens(request) + (hasBodyToken(request) ? 1 : 0);
   if (presented > 1) throw new AuthError(AuthErrorCode.InvalidRequest);
-  return extractBearerToken(request.headers.authorization);
+  return extractCredentials(request.headers.authorization, dpop);
 }
 
-function authorizationHeaders(request: BearerRequest): number {
+/** How many headers named `lowerName` the request has (Node keeps only the first of some). */
+export function headerCount(request: BearerRequest, lowerName: string): number {
   const raw = request.raw?.rawHeaders ?? request.rawHeaders;
-  if (!raw) return request.headers.authorization === undefined ? 0 : 1;
+  if (!raw) return request.headers[lowerName] === undefined ? 0 : 1;
   let count = 0;
   // rawHeaders alternates names and values.
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
-    if (name.length === 13 && name.toLowerCase() === 'authorization') count++;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) count++;
   }
   return count;
 }

@@ -1,6 +1,10 @@
 import { MAX_AUTHORIZATION_HEADER_BYTES } from '../auth.constants.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
-import { extractBearerToken } from './bearer-token.js';
+import { extractCredentials } from './bearer-token.js';
+
+/** The token of a Bearer (or, with `dpop`, DPoP) header. */
+const extractBearerToken = (header: string | string[] | undefined, dpop = false) =>
+  extractCredentials(header, dpop).token;
 
 /** The AuthError code thrown by `extractBearerToken(header)`, or undefined when it returns. */
 function codeOf(header: string | string[] | undefined): AuthErrorCode | undefined {
@@ -15,7 +19,15 @@ function codeOf(header: string | string[] | undefined): AuthErrorCode | undefine
 
 const JWT_LIKE = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
 
-describe('extractBearerToken', () => {
+describe('extractCredentials', () => {
+  it('reads the DPoP scheme only when DPoP is accepted, and says which scheme came', () => {
+    expect(extractCredentials('DPoP abc', true)).toEqual({ scheme: 'DPoP', token: 'abc' });
+    expect(extractCredentials('dpop abc', true)).toEqual({ scheme: 'DPoP', token: 'abc' });
+    expect(extractCredentials('Bearer abc', true)).toEqual({ scheme: 'Bearer', token: 'abc' });
+    expect(codeOf('DPoP abc')).toBe(AuthErrorCode.MissingToken);
+    expect(() => extractCredentials('DPoP a b', true)).toThrow(AuthErrorCode.MalformedToken);
+  });
+
   it.each([
     ['Bearer abc', 'abc'],
     ['bearer abc', 'abc'],

@@ -1,22 +1,37 @@
 import { MAX_AUTHORIZATION_HEADER_BYTES } from '../auth.constants.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 
-// RFC 6750 b64token after a case-insensitive "Bearer" scheme.
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-const SCHEME = /^Bearer(?: |$)/i;
+/** The schemes an access token may come with: RFC 6750's Bearer, RFC 9449's DPoP. */
+export type TokenScheme = 'Bearer' | 'DPoP';
+
+/** An access token and the scheme it came with. */
+export interface Credentials {
+  readonly scheme: TokenScheme;
+  readonly token: string;
+}
+
+// A b64token (RFC 6750 §2.1, RFC 9449 §7.1) after a case-insensitive scheme.
+const CREDENTIALS = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const SCHEME = /^(Bearer|DPoP)(?: |$)/i;
 
 /**
- * The token of an `Authorization: Bearer <token>` header. No header or another scheme is
- * "missing"; a bearer header that is empty, oversized or not a b64token is "malformed".
+ * The token of an `Authorization: Bearer <token>` or `DPoP <token>` header. No header or another
+ * scheme (DPoP too, when `dpop` is false) is "missing"; a header of a known scheme that is empty,
+ * oversized or not a b64token is "malformed".
  */
-export function extractBearerToken(header: string | string[] | undefined): string {
-  if (typeof header !== 'string' || !SCHEME.test(header)) {
+export function extractCredentials(
+  header: string | string[] | undefined,
+  dpop: boolean,
+): Credentials {
+  const scheme = typeof header === 'string' ? SCHEME.exec(header)?.[1] : undefined;
+  const dpopScheme = scheme?.length === 4;
+  if (scheme === undefined || (dpopScheme && !dpop)) {
     throw new AuthError(AuthErrorCode.MissingToken);
   }
-  if (header.length > MAX_AUTHORIZATION_HEADER_BYTES) {
+  if ((header as string).length > MAX_AUTHORIZATION_HEADER_BYTES) {
     throw new AuthError(AuthErrorCode.MalformedToken);
   }
-  const match = BEARER.exec(header);
+  const match = CREDENTIALS.exec(header as string);
   if (!match) throw new AuthError(AuthErrorCode.MalformedToken);
-  return match[1];
+  return { scheme: dpopScheme ? 'DPoP' : 'Bearer', token: match[2] };
 }

@@ -7,6 +7,7 @@ import { KeySource } from '../jwks/key-source.js';
 import { OidcDiscoveryService } from '../oidc/oidc-discovery.service.js';
 import { RealmDirectory, type AcceptedRealm } from '../realms/realm-directory.js';
 import { toPrincipal, type AuthPrincipal } from '../principal.js';
+import type { TokenScheme } from './bearer-token.js';
 import { checkIdentifierClaims } from './identifier-claims.js';
 import { publishCacheLookup } from '../telemetry/auth-channels.js';
 import { tokenDigest } from './token-digest.js';
@@ -15,7 +16,8 @@ import { VerifiedTokenCache } from './verified-token-cache.js';
 /**
  * Verifies a Keycloak access token with jose: signature from the realm's JWKS, algorithm
  * allow-list, exact issuer, audience, `exp` (required), `nbf`, `iat`, `sub`, and the
- * Keycloak `typ` claim, which must be `Bearer` (ID and refresh tokens are refused). With
+ * Keycloak `typ` claim, which must be `Bearer`, or `DPoP` for a DPoP-bound token asked with
+ * the DPoP scheme (ID and refresh tokens are refused). With
  * several realms, the token's `iss` picks its realm before any key is looked up: a token of
  * any other issuer is refused without a request to Keycloak.
  */
@@ -71,16 +73,18 @@ export class TokenVerifier {
   /**
    * {@link verify} without a promise when it can: a remembered token's principal is returned
    * as it is (the guard's fast path: no I/O, no await); any other token gives the promise of
-   * its full verification. Throws (or rejects) with AuthError as verify does.
+   * its full verification. Throws (or rejects) with AuthError as verify does. `scheme` is the
+   * one the token came with: a DPoP-bound token (`typ` DPoP, `cnf.jkt`) passes only as `DPoP`,
+   * any other only as `Bearer`. The DPoP proof itself is the caller's (JwtAuthGuard's) to check.
    */
-  check(token: string): AuthPrincipal | Promise<AuthPrincipal> {
+  check(token: string, scheme: TokenScheme = 'Bearer'): AuthPrincipal | Promise<AuthPrincipal> {
     this.checkIssuer();
     // The token is hashed once per request: the digest is the key for both get and set.
-    if (!this.cache.enabled) return this.verifyUncached(token, undefined);
-    const key = tokenDigest(token);
-    const principal = this.cache.get(key);
-    publishCacheLookup('verified_token', principal !== undefined);
-    return principal ?? this.verifyUncached(token, key);
+    const key = this.cache.enabled ? tokenDigest(token) : undefined;
+    const principal = key === undefined ? undefined : this.cache.get(key);
+    if (key !== undefined) publishCacheLookup('verified_token', principal !== undefined);
+    if (principal !== undefined) return matchScheme(principal, scheme);
+    return this.verifyUncached(token, key).then((verified) => matchScheme(verified, scheme));
   }
 
   /** Refuses while discovery reports another issuer; forgets principals of an earlier one. */
@@ -102,7 +106,9 @@ export class TokenVerifier {
     const removalsBefore = this.keyRemovals;
     const realm = this.realmOf(token);
     const { claims, kid, lightweight } = await this.verifyJwt(token, realm);
-    if (claims.typ !== 'Bearer') throw new AuthError(AuthErrorCode.WrongTokenType);
+    if (claims.typ !== 'Bearer' && claims.typ !== 'DPoP') {
+      throw new AuthError(AuthErrorCode.WrongTokenType);
+    }
     checkIdentifierClaims(claims);
     const now = Math.floor(Date.now() / 1000);
     if (typeof claims.iat === 'number' && claims.iat > now + this.settings.clockToleranceSeconds) {
@@ -266,4 +272,26 @@ function isLightweight(token: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The principal, when its token may come with `scheme`; else the AuthError that says why not. */
+function matchScheme(principal: AuthPrincipal, scheme: TokenScheme): AuthPrincipal {
+  const bound = boundKeyOf(principal) !== undefined || principal.claims.typ === 'DPoP';
+  if (scheme === 'Bearer' && bound) {
+    throw new AuthError(AuthErrorCode.BoundTokenAsBearer, { kid: principal.kid });
+  }
+  if (
+    scheme === 'DPoP' &&
+    !(bound && boundKeyOf(principal) !== undefined && principal.claims.typ === 'DPoP')
+  ) {
+    throw new AuthError(AuthErrorCode.UnboundTokenAsDpop, { kid: principal.kid });
+  }
+  return principal;
+}
+
+/** The RFC 7638 thumbprint a DPoP-bound token names (`cnf.jkt`), if any. */
+export function boundKeyOf(principal: Pick<AuthPrincipal, 'claims'>): string | undefined {
+  const cnf = principal.claims.cnf;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  return typeof jkt === 'string' && jkt !== '' ? jkt : undefined;
 }
