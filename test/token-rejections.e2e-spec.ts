@@ -140,7 +140,9 @@ describe.each(ADAPTERS)('%s: token rejections (Keycloak stand-in)', (adapter) =>
 
   it('answers a missing header with 401 and a bare challenge', async () => {
     const response = await me().expect(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="demo", DPoP algs="ES256 RS256 PS256"');
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="demo", DPoP algs="ES256 RS256 PS256"',
+    );
     expect(response.body).toEqual({
       statusCode: 401,
       message: 'Missing bearer token',

@@ -13,7 +13,10 @@ import {
 
 /** What each refusal says: the message and the RFC 6750 header. */
 const REFUSALS: Record<string, { message: string; header: string }> = {
-  anonymous: { message: 'Missing bearer token', header: 'Bearer realm="demo", DPoP algs="ES256 RS256 PS256"' },
+  anonymous: {
+    message: 'Missing bearer token',
+    header: 'Bearer realm="demo", DPoP algs="ES256 RS256 PS256"',
+  },
   'POST /items': {
     message: 'Insufficient permissions',
     header:
