@@ -33,7 +33,10 @@ export default tseslint.config(
     files: ['examples/spa/**/*.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['document', 'fetch', 'history', 'location', 'URLSearchParams'].map((g) => [g, 'readonly']),
+        ['document', 'fetch', 'history', 'location', 'URL', 'URLSearchParams'].map((g) => [
+          g,
+          'readonly',
+        ]),
       ),
     },
   },

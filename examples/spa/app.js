@@ -1,8 +1,10 @@
 // The example SPA: sign in on Keycloak (authorization code + PKCE, public client: no secret),
 // then call the API with the access token, through a client typed by the API's own contract:
 // openapi-fetch with the types openapi-typescript generates from openapi.json (./api.d.ts).
+// With `?dpop=1` it signs in through the DPoP client instead: its tokens are bound to a key
+// kept in this browser, and every API call carries a fresh proof signed with it (RFC 9449).
 // Settings come from the server's /config.json. `npm run lint` type-checks this file.
-import { UserManager } from 'oidc-client-ts';
+import { IndexedDbDPoPStore, UserManager } from 'oidc-client-ts';
 import createClient from 'openapi-fetch';
 
 /** What each refusal of the API means to the person in front of the page. */
@@ -44,20 +46,37 @@ class ApiError extends Error {
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 /** The item name field. */
 const nameField = () => /** @type {HTMLInputElement} */ ($('name'));
-/** @type {{ apiUrl: string, keycloakUrl: string, realm: string, clientId: string }} */
+/** @type {{ apiUrl: string, keycloakUrl: string, realm: string, clientId: string, dpopClientId: string }} */
 let config;
+/** DPoP or Bearer, chosen by the URL (`?dpop=1`), which Keycloak sends the browser back to. */
+const dpop = new URLSearchParams(location.search).get('dpop') === '1';
+/** This page in the chosen mode: the redirect URI after sign-in and sign-out. */
+const home = `${location.origin}/${dpop ? '?dpop=1' : ''}`;
 /** @type {UserManager} */
 let users;
 /** @type {import('openapi-fetch').Client<import('./api.js').paths>} */
 let api;
 
-/** Creates the typed client; every request carries the signed-in user's access token. */
+/**
+ * Creates the typed client; every request carries the signed-in user's access token, with the
+ * scheme Keycloak named (`token_type`). A DPoP token also needs a proof made for this one call:
+ * its method and URL without the query (`htu`), and the token's hash (`ath`).
+ */
 function createApi() {
   const client = createClient({ baseUrl: config.apiUrl });
   client.use({
     async onRequest({ request }) {
       const user = await users.getUser();
-      if (user) request.headers.set('authorization', `Bearer ${user.access_token}`);
+      if (!user) return request;
+      if (user.token_type !== 'DPoP') {
+        request.headers.set('authorization', `Bearer ${user.access_token}`);
+        return request;
+      }
+      const url = new URL(request.url);
+      const proof = await users.dpopProof(url.origin + url.pathname, user, request.method);
+      request.headers.set('authorization', `DPoP ${user.access_token}`);
+      // Without its key (storage cleared) there is no proof: the API answers 401, sign in again.
+      if (proof) request.headers.set('dpop', proof);
       return request;
     },
   });
@@ -210,7 +229,7 @@ async function completeRedirect() {
     if (params.has('code') || params.has('error')) await users.signinRedirectCallback();
     else await users.signoutRedirectCallback();
   } finally {
-    history.replaceState(null, '', location.pathname);
+    history.replaceState(null, '', home);
   }
 }
 
@@ -229,6 +248,12 @@ async function currentUser() {
 async function main() {
   $('sign-in').addEventListener('click', () => void attempt(() => users.signinRedirect()));
   $('sign-out').addEventListener('click', () => void attempt(() => users.signoutRedirect()));
+  const dpopSwitch = /** @type {HTMLInputElement} */ ($('dpop'));
+  dpopSwitch.checked = dpop;
+  // Each mode is its own client and session: switching loads the page in the other one.
+  dpopSwitch.addEventListener('change', () =>
+    location.assign(dpopSwitch.checked ? '/?dpop=1' : '/'),
+  );
   $('create').addEventListener('submit', (event) => {
     event.preventDefault();
     clearMessage();
@@ -236,13 +261,15 @@ async function main() {
   });
   try {
     config = await (await fetch('/config.json')).json();
-    const origin = location.origin;
     users = new UserManager({
       authority: `${config.keycloakUrl}/realms/${encodeURIComponent(config.realm)}`,
-      client_id: config.clientId,
-      redirect_uri: `${origin}/`,
-      post_logout_redirect_uri: `${origin}/`,
+      client_id: dpop ? config.dpopClientId : config.clientId,
+      redirect_uri: home,
+      post_logout_redirect_uri: home,
       scope: 'openid', // PKCE (S256) is always on for the code flow in oidc-client-ts
+      // DPoP: a P-256 key pair (private key not extractable) kept in IndexedDB signs a proof for
+      // each token request, the authorization code is bound to it too (`dpop_jkt`).
+      dpop: dpop ? { store: new IndexedDbDPoPStore(), bind_authorization_code: true } : undefined,
     });
     api = createApi();
     users.events.addSilentRenewError((error) => showMessage(`Session renewal failed: ${error}`));

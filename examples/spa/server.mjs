@@ -11,6 +11,7 @@
 //   KEYCLOAK_URL       Keycloak's public base URL             default http://localhost:8080
 //   KEYCLOAK_REALM     realm                                  default demo
 //   SPA_CLIENT_ID      public client (PKCE, no secret)        default nest-api-web
+//   SPA_DPOP_CLIENT_ID public client with DPoP-bound tokens    default nest-api-web-dpop
 //
 // The page's origin (http://localhost:<SPA_PORT>) must be a redirect URI and web origin of the
 // client in Keycloak, and in the API's CORS_ORIGINS.
@@ -26,6 +27,7 @@ const config = {
   keycloakUrl: env('KEYCLOAK_URL', 'http://localhost:8080').replace(/\/+$/, ''),
   realm: env('KEYCLOAK_REALM', 'demo'),
   clientId: env('SPA_CLIENT_ID', 'nest-api-web'),
+  dpopClientId: env('SPA_DPOP_CLIENT_ID', 'nest-api-web-dpop'),
 };
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));

@@ -10,7 +10,11 @@ export const API_URL = 'http://localhost:8000';
 export const SPA_URL = 'http://localhost:5173';
 /** An origin that is neither in the API's CORS_ORIGINS nor a Keycloak redirect URI. */
 export const FOREIGN_SPA_URL = 'http://localhost:5174';
-export const KEYCLOAK_URL = 'http://localhost:8080';
+/** Keycloak, as the real-Keycloak suite finds it: KEYCLOAK_TEST_URL overrides the default. */
+export const KEYCLOAK_URL = (process.env.KEYCLOAK_TEST_URL || 'http://localhost:8080').replace(
+  /\/+$/,
+  '',
+);
 export const REALM_URL = `${KEYCLOAK_URL}/realms/demo`;
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -93,6 +97,7 @@ export async function startApi(adapter: HttpAdapterName): Promise<ChildService> 
     LISTENING_LINE,
     // Metrics off: a developer's `npm run stack` may hold their default port (9464).
     {
+      KEYCLOAK_URL,
       HTTP_ADAPTER: adapter,
       PGLITE_DATA_DIR: 'memory://',
       METRICS_PORT: '0',

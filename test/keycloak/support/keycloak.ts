@@ -6,6 +6,7 @@ import {
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from 'jose';
+import { dpopProof, type DpopKey } from 'nest-keycloak-auth/testing';
 import type { KeycloakTarget } from '../../support/test-app.js';
 
 /**
@@ -25,6 +26,8 @@ export const API_CLIENT_ID = 'nest-api';
 export const API_CLIENT_SECRET = 'nest-api-dev-secret';
 /** The public client with the password grant enabled (development only), as scripts/token.mjs. */
 export const WEB_CLIENT_ID = 'nest-api-web';
+/** The public client whose tokens are DPoP-bound (`dpop.bound.access.tokens`), password grant too. */
+export const DPOP_WEB_CLIENT_ID = 'nest-api-web-dpop';
 
 const ADMIN_USERNAME = process.env.KC_BOOTSTRAP_ADMIN_USERNAME || 'admin';
 const ADMIN_PASSWORD = process.env.KC_BOOTSTRAP_ADMIN_PASSWORD || 'admin';
@@ -54,17 +57,30 @@ export function uniqueName(purpose: string): string {
 /** The token endpoint's answer (only the fields the specs use). */
 export interface TokenSet {
   access_token: string;
+  token_type: string;
   expires_in: number;
   refresh_token?: string;
   id_token?: string;
   scope?: string;
 }
 
-async function tokenRequest(realm: string, form: Record<string, string>): Promise<TokenSet> {
-  const url = `${KEYCLOAK_URL}/realms/${encodeURIComponent(realm)}/protocol/openid-connect/token`;
-  const response = await send(url, {
+/** The realm's token endpoint: where a token request's DPoP proof points (`htu`). */
+export function tokenEndpoint(realm = REALM): string {
+  return `${KEYCLOAK_URL}/realms/${encodeURIComponent(realm)}/protocol/openid-connect/token`;
+}
+
+async function tokenRequest(
+  realm: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<TokenSet> {
+  const response = await send(tokenEndpoint(realm), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Accept: 'application/json',
+      ...headers,
+    },
     body: new URLSearchParams(form),
   });
   const text = await response.text();
@@ -80,7 +96,14 @@ async function tokenRequest(realm: string, form: Record<string, string>): Promis
 export function passwordGrant(
   username: string,
   password: string,
-  options: { clientId?: string; clientSecret?: string; realm?: string; scope?: string } = {},
+  options: {
+    clientId?: string;
+    clientSecret?: string;
+    realm?: string;
+    scope?: string;
+    /** A DPoP proof for the token request: Keycloak binds the tokens to its key. */
+    dpop?: string;
+  } = {},
 ): Promise<TokenSet> {
   const form: Record<string, string> = {
     grant_type: 'password',
@@ -90,7 +113,7 @@ export function passwordGrant(
     scope: options.scope ?? 'openid',
   };
   if (options.clientSecret) form.client_secret = options.clientSecret;
-  return tokenRequest(options.realm ?? REALM, form);
+  return tokenRequest(options.realm ?? REALM, form, options.dpop ? { DPoP: options.dpop } : {});
 }
 
 /** Client-credentials grant: the client's service-account token. */
@@ -109,6 +132,18 @@ export function clientCredentialsGrant(
 /** A demo user's tokens from `nest-api-web`, exactly as `npm run token -- <user>` gets them. */
 export function userTokens(user: DemoUser): Promise<TokenSet> {
   return passwordGrant(user, DEMO_USERS[user].password);
+}
+
+/**
+ * A demo user's tokens from `nest-api-web-dpop`, bound to `key`: the token request carries a
+ * proof for the token endpoint (`htm` POST, no `ath`), as a browser using DPoP sends it.
+ */
+export async function dpopUserTokens(user: DemoUser, key: DpopKey): Promise<TokenSet> {
+  const proof = await dpopProof({ key, htm: 'POST', htu: tokenEndpoint() });
+  return passwordGrant(user, DEMO_USERS[user].password, {
+    clientId: DPOP_WEB_CLIENT_ID,
+    dpop: proof,
+  });
 }
 
 /** The access token of the API's own service account (`npm run token -- --service`). */
@@ -130,7 +165,9 @@ export async function logoutSession(refreshToken: string, clientId = WEB_CLIENT_
 }
 
 /** Keycloak's own introspection answer for a token, asked as nest-api (what the API asks). */
-export async function introspect(token: string): Promise<{ active: boolean }> {
+export async function introspect(
+  token: string,
+): Promise<{ active: boolean; [claim: string]: unknown }> {
   const url = `${KEYCLOAK_URL}/realms/${REALM}/protocol/openid-connect/token/introspect`;
   const response = await send(url, {
     method: 'POST',
@@ -141,7 +178,7 @@ export async function introspect(token: string): Promise<{ active: boolean }> {
     body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
   });
   if (!response.ok) throw new Error(`introspection → ${response.status}`);
-  return (await response.json()) as { active: boolean };
+  return (await response.json()) as { active: boolean; [claim: string]: unknown };
 }
 
 /** The realm's published JWKS kids. */
