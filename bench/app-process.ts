@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { freePort, LISTENING_LINE, waitForLine } from '../test/support/child-app.js';
 /** Variables the bench sets itself; any inherited value is dropped so the shell cannot skew a run. */
 const OWNED_VARIABLES =
-  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|DATABASE_|PGLITE_|PORT$|METRICS_PORT$|SHUTDOWN_|TRUST_PROXY$|HTTP_ADAPTER$)/;
+  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|AUTHZ_|AUTH_FAILURE_|AUDIT_|BACKCHANNEL_|REVOCATION_|REDIS_|CORS_|DATABASE_|PGLITE_|PORT$|METRICS_PORT$|SHUTDOWN_|TRUST_PROXY$|HTTP_ADAPTER$)/;
 
 /** True when `taskset` (util-linux) is on the PATH, so children can be pinned to a CPU. */
 export const HAS_TASKSET = ((): boolean => {
@@ -134,11 +134,8 @@ export class AppProcess {
    * CPU time the child has used so far (user + system, all threads: GC, libuv pool), in ms,
    * from /proc/<pid>/stat (clock ticks, 100 per second on Linux).
    */
-  async cpuMs(): Promise<number> {
-    const stat = await readFile(`/proc/${this.pid}/stat`, 'utf8');
-    // Fields after "(comm) ": state is field 3, utime field 14, stime field 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+  cpuMs(): Promise<number> {
+    return processCpuMs(this.pid);
   }
 
   /** SIGTERM by PID, then SIGKILL if the child is still there after a grace period. */
@@ -157,7 +154,18 @@ export class AppProcess {
   }
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+/**
+ * CPU time a process has used so far (user + system, all threads), in ms, from
+ * /proc/<pid>/stat (clock ticks, 100 per second on Linux).
+ */
+export async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after "(comm) ": state is field 3, utime field 14, stime field 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch {
