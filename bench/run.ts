@@ -185,6 +185,8 @@ interface InstanceSetup {
   slice?: number;
   /** Logouts of other sessions posted to it before the runs (its receiver must be on). */
   logouts?: number;
+  /** wrk's connections in all, instead of BENCH_CONNECTIONS. */
+  connections?: number;
   /** Run without start:prod's node flags (only exists when start:prod has some). */
   noNodeFlags?: boolean;
   /** Runs only when BENCH_DATABASE_URL is set. */
@@ -208,6 +210,13 @@ const TOKENS_100K = 100_000;
  */
 const REPLICA_TOKENS = 2_000;
 const REPLICA_SLICE = 250;
+/**
+ * Connections of the replica scenarios, 4 per replica: with BENCH_CONNECTIONS' 50 on three
+ * processes sharing one CPU, a request's wait (p99 ~60 ms) was as long as the time before its
+ * token came back (250 requests, ~50 ms), and ~5 % of tokens were asked about by two replicas
+ * at once, a count set by the bench's queue rather than by the number of replicas.
+ */
+const REPLICA_CONNECTIONS = 12;
 const REPLICA_SETUP = (auth: string): InstanceSetup => ({
   routes: ['items', 'delete', 'create'],
   env: {
@@ -217,6 +226,7 @@ const REPLICA_SETUP = (auth: string): InstanceSetup => ({
   },
   tokens: REPLICA_TOKENS,
   slice: REPLICA_SLICE,
+  connections: REPLICA_CONNECTIONS,
   auth: {
     items: `${auth}: JWT checked locally, verified-token cache hit`,
     delete: `${auth}: JWT + role + introspection (${INTROSPECTION_TTL_SECONDS} s answer cache)`,
@@ -366,6 +376,7 @@ function scenariosOf(names: InstanceName[]): Scenario[] {
           expectedStatus: EXPECTED[route],
           ...(tokens ? { tokens } : {}),
           ...(tokens && setup.slice ? { slice: setup.slice } : {}),
+          ...(setup.connections ? { connections: setup.connections } : {}),
         };
       }),
   );
@@ -839,7 +850,7 @@ function optionsOf(run: ScenarioRun, alice = false): Omit<LoadOptions, 'duration
     method: scenario.method,
     ...(scenario.body !== undefined ? { body: scenario.body } : {}),
     ...(targets.length > 1 ? { targets: targets.map((t) => `127.0.0.1:${t.port}`) } : {}),
-    connections: CONNECTIONS,
+    connections: connectionsOf(scenario),
     expectedStatus: scenario.expectedStatus,
     ...(scenario.authenticated ? tokens : {}),
     ...(run.pinned ? { cpu: BENCH_CPU } : {}),
@@ -908,6 +919,10 @@ async function warmUpReplicas(run: ScenarioRun, keycloak: KeycloakStandIn): Prom
   await load({ ...optionsOf(run, true), durationSeconds: WARMUP });
   await quiet(keycloak);
 }
+
+/** wrk's connections for a scenario: its instance's own number, or BENCH_CONNECTIONS. */
+const connectionsOf = (scenario: Scenario): number =>
+  INSTANCE_SETUP[scenario.instance].connections ?? CONNECTIONS;
 
 /** The CPU time of a scenario's processes so far, summed. */
 async function cpuMsOf(targets: AppProcess[]): Promise<number> {
