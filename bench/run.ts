@@ -58,10 +58,11 @@
  * the harness, measures nothing), BENCH_PIN=0 (no CPU pinning),
  * BENCH_CPU_PROF=1 (start the servers with --cpu-prof, profiles in dist-bench/profiles),
  * BENCH_INSTANCES=a,b (run only these instances; the report evaluates the targets whose inputs
- * ran), BENCH_TOKENS=0 (skip tokens-10k and tokens-100k, and the token signing),
+ * ran), BENCH_TOKENS=0 (skip tokens-10k, tokens-100k and the replica instances, and the token
+ * signing; replicas-3-redis is also skipped without Debian's redis-server),
  * BENCH_DATABASE_URL=postgres://… (the database of db-postgres, which the bench adds items to;
  * `bash scripts/postgres.sh start` prints one for a throw-away local server). Child logs:
- * dist-bench/logs/<instance>.log. `npm run bench` takes about 10 min on 2 cores (builds, 20-60 s
+ * dist-bench/logs/<instance>.log. `npm run bench` takes about 15 min on 2 cores (builds, 20-60 s
  * of signing, and a pass of under a minute over the 100,000 tokens included).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
