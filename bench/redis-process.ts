@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForLine } from '../test/support/child-app.js';
-import { HAS_TASKSET, processCpuMs, signal } from './app-process.js';
+import { waitForLine } from '../test/support/child-app.js';
+import { HAS_TASKSET, processCpuMs, signal, sparePort } from './app-process.js';
 
 /**
  * The Redis the bench's replicas share: Debian's `redis-server` on a spare loopback port, without
@@ -32,7 +32,7 @@ export class RedisProcess {
 
   /** Starts one (on `cpu` when given); resolves once it accepts connections. */
   static async start(cpu?: number): Promise<RedisProcess> {
-    const port = await freePort();
+    const port = await sparePort();
     const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
     const server = ['redis-server', '--port', String(port), '--bind', '127.0.0.1'];
     server.push('--save', '', '--appendonly', 'no', '--dir', dir);
