@@ -86,13 +86,13 @@ function replicaTargets(find: Finder): Target[] {
     const unshared = find(`${route}:replicas-3`);
     const rates = roundRatios(shared, one);
     const without = unshared
-      ? ` (three replicas without Redis: ${perToken(unshared).toFixed(3)} and ${oneDecimal.format(per1000(unshared))})`
+      ? ` (three replicas without Redis: ${perToken(unshared).toFixed(4)} and ${oneDecimal.format(per1000(unshared))})`
       : '';
     return [
       {
         text: `Keycloak requests do not grow with replicas: ${text} on three replicas sharing one Redis (replicas-3-redis) ≤ one replica (replicas-1), for the same tokens in the same time`,
         pass: perToken(shared) <= perToken(one),
-        detail: `${perToken(shared).toFixed(3)} vs ${perToken(one).toFixed(3)} Keycloak requests per token per run, ${oneDecimal.format(per1000(shared))} vs ${oneDecimal.format(per1000(one))} per 1,000 API requests${without}; per 1,000 also divides by the requests each closed-loop run completed, and replicas-3-redis completed ${spreadPct(rates)} of replicas-1's per round (its Keycloak requests over replicas-1's API requests: ${oneDecimal.format(per1000(shared, one))} per 1,000)`,
+        detail: `${whole.format(requestDriven(shared.keycloak))} vs ${whole.format(requestDriven(one.keycloak))} Keycloak requests for ${whole.format(tokensSent(shared))} and ${whole.format(tokensSent(one))} tokens sent in ${shared.load.runs} runs, ${perToken(shared).toFixed(4)} vs ${perToken(one).toFixed(4)} per token per run, ${oneDecimal.format(per1000(shared))} vs ${oneDecimal.format(per1000(one))} per 1,000 API requests${without}; per 1,000 also divides by the requests each closed-loop run completed, and replicas-3-redis completed ${spreadPct(rates)} of replicas-1's per round (its Keycloak requests over replicas-1's API requests: ${oneDecimal.format(per1000(shared, one))} per 1,000)`,
       },
     ];
   });
@@ -143,7 +143,7 @@ function replicaRow(m: Measurement, one: Measurement | undefined): string {
     !one ? 'n/a' : one === m ? '100 % (baseline)' : spreadPct(cpuRatios(m, one)),
     m.redisCpuMs === undefined ? '–' : oneDecimal.format((m.redisCpuMs * 1000) / requests),
     `${whole.format(requestDriven(m.keycloak))} (${breakdown(m.keycloak)})`,
-    perToken(m).toFixed(3),
+    perToken(m).toFixed(4),
     oneDecimal.format(per1000(m)),
     statusSummary(m),
   ].join(' | ')} |`;
@@ -199,7 +199,7 @@ function costLines(all: Measurement[]): string[] {
   });
   if (!parts.length) return [];
   const base = local
-    ? `, against ${signedPct(local.median - 1)} on \`GET /items\`, which asks neither Keycloak nor Redis: that part is three processes sharing the servers' one CPU (fewer requests per event-loop turn, three heaps in the caches), which a deployment with a core per replica would not pay, and the rest is the shared caches' Redis round trips`
+    ? `, against ${signedPct(local.median - 1)} on \`GET /items\`, which asks neither Keycloak nor Redis: that part is three processes sharing the servers' one CPU (fewer requests per event-loop turn, three heaps in the caches), which a deployment with a core per replica would not pay; the difference between the two, within the ranges shown, is what the shared caches' Redis round trips add`
     : '';
   return [
     `- What sharing costs per request (informational; medians of the per-round ratios in the table): replicas-3-redis' app CPU per request against replicas-1's is ${parts.join(', ')}${base}. Redis' own CPU is its column.`,
