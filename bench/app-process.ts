@@ -1,10 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { freePort, LISTENING_LINE, waitForLine } from '../test/support/child-app.js';
+import { createServer } from 'node:net';
+import { LISTENING_LINE, waitForLine } from '../test/support/child-app.js';
 /** Variables the bench sets itself; any inherited value is dropped so the shell cannot skew a run. */
 const OWNED_VARIABLES =
-  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|CORS_|DATABASE_|PGLITE_|PORT$|METRICS_PORT$|SHUTDOWN_|TRUST_PROXY$|HTTP_ADAPTER$)/;
+  /^(KEYCLOAK_|JWT_|JWKS_|TOKEN_CACHE_|INTROSPECTION_CACHE_|AUTHZ_|AUTH_FAILURE_|AUDIT_|BACKCHANNEL_|REVOCATION_|REDIS_|CORS_|DATABASE_|PGLITE_|PORT$|METRICS_PORT$|SHUTDOWN_|TRUST_PROXY$|HTTP_ADAPTER$)/;
 
 /** True when `taskset` (util-linux) is on the PATH, so children can be pinned to a CPU. */
 export const HAS_TASKSET = ((): boolean => {
@@ -72,11 +74,10 @@ export class AppProcess {
 
   /** Spawns the app and resolves when it logs that it listens; rejects if it exits first. */
   static async start(options: AppOptions): Promise<AppProcess> {
-    const port = await freePort();
+    const port = await sparePort();
     // Metrics stay on, as in production, so the bench prices them; each instance gets its own
     // spare METRICS_PORT (the default, 9464, would clash between instances alive at once).
-    let metricsPort = await freePort();
-    while (metricsPort === port) metricsPort = await freePort();
+    const metricsPort = await sparePort();
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) {
       if (!OWNED_VARIABLES.test(key)) env[key] = value;
@@ -134,11 +135,8 @@ export class AppProcess {
    * CPU time the child has used so far (user + system, all threads: GC, libuv pool), in ms,
    * from /proc/<pid>/stat (clock ticks, 100 per second on Linux).
    */
-  async cpuMs(): Promise<number> {
-    const stat = await readFile(`/proc/${this.pid}/stat`, 'utf8');
-    // Fields after "(comm) ": state is field 3, utime field 14, stime field 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+  cpuMs(): Promise<number> {
+    return processCpuMs(this.pid);
   }
 
   /** SIGTERM by PID, then SIGKILL if the child is still there after a grace period. */
@@ -157,7 +155,58 @@ export class AppProcess {
   }
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+/** The kernel's ephemeral ports (ip_local_port_range): where outgoing connections get theirs. */
+const EPHEMERAL = ((): { low: number; high: number } => {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low > 0 && high >= low) return { low, high };
+  } catch {
+    // not Linux: the usual range
+  }
+  return { low: 32768, high: 60999 };
+})();
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port free a moment ago and not handed out before, for a child to listen on: chosen
+ * below the ephemeral range, so that none of the outgoing connections the children open while
+ * starting up at once (the stand-in, Redis) can take it before its child listens.
+ */
+export async function sparePort(): Promise<number> {
+  const low = 10_000;
+  const high = EPHEMERAL.low > low + 1000 ? EPHEMERAL.low - 1 : 30_000;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!bound) continue;
+    server.close();
+    await once(server, 'close');
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no spare loopback port found');
+}
+
+/**
+ * CPU time a process has used so far (user + system, all threads), in ms, from
+ * /proc/<pid>/stat (clock ticks, 100 per second on Linux).
+ */
+export async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after "(comm) ": state is field 3, utime field 14, stime field 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch {

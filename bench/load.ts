@@ -8,7 +8,15 @@ const SCRIPT = fileURLToPath(new URL('../../bench/wrk.lua', import.meta.url));
 
 export interface LoadOptions {
   url: string;
-  method: 'GET' | 'DELETE';
+  method: 'GET' | 'DELETE' | 'POST';
+  /** A JSON request body. */
+  body?: string;
+  /**
+   * Several servers (`host:port`) sharing the load: one wrk thread each, with `connections` split
+   * evenly (rounded up); with a rotation, thread i takes every n-th token from the i-th on, as a
+   * round-robin balancer would deal the requests. Absent: one thread, to `url`'s server.
+   */
+  targets?: string[];
   connections: number;
   /** The status every response should have. */
   expectedStatus: number;
@@ -52,6 +60,8 @@ export interface LoadResult {
   roundReqPerSec: number[];
   /** wrk's p99 of each run, in run order. */
   roundP99Ms: number[];
+  /** Completed requests of each run, in run order. */
+  roundRequests: number[];
   /** Medians over the runs of wrk's p50 and p99. */
   p50Ms: number;
   p99Ms: number;
@@ -104,10 +114,14 @@ export function ensureWrk(say: (text: string) => void): string {
 }
 
 function wrkArgs(options: LoadOptions, extra: string[]): string[] {
+  const threads = options.targets?.length ?? 1;
+  const connections = Math.ceil(options.connections / threads) * threads;
   const args = [
-    ...['-t', '1', '-c', String(options.connections), '-d', `${options.durationSeconds}s`],
+    ...['-t', String(threads), '-c', String(connections), '-d', `${options.durationSeconds}s`],
     ...['--timeout', '10s', '-s', SCRIPT, options.url, '--', `method=${options.method}`],
   ];
+  if (options.body !== undefined) args.push(`body=${options.body}`);
+  if (options.targets) args.push(`targets=${options.targets.join(',')}`);
   if (options.tokensFile) args.push(`tokens=${options.tokensFile}`);
   if (options.rotateFrom !== undefined) args.push('rotate=1', `offset=${options.rotateFrom}`);
   // Counting per status costs wrk a Lua call per response: only where 2xx is not the answer.
@@ -216,6 +230,7 @@ export function combine(samples: LoadSample[]): LoadResult {
     reqPerSec: sum((s) => s.requests) / measuredSeconds,
     roundReqPerSec: samples.map(sampleReqPerSec),
     roundP99Ms: samples.map((s) => s.p99Ms),
+    roundRequests: samples.map((s) => s.requests),
     p50Ms: median(samples.map((s) => s.p50Ms)),
     p99Ms: median(samples.map((s) => s.p99Ms)),
     requests: sum((s) => s.requests),

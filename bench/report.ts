@@ -11,6 +11,10 @@ export type InstanceName =
   | 'cache-on-noflags'
   | 'fastify'
   | 'ceiling-fastify'
+  | 'revocation'
+  | 'replicas-1'
+  | 'replicas-3-redis'
+  | 'replicas-3'
   | 'db-pglite'
   | 'db-postgres';
 
@@ -21,6 +25,9 @@ export interface InstanceKind {
   adapter: AdapterName;
   ceiling: boolean;
   database?: 'PGlite' | 'PostgreSQL';
+  /** Processes of the same app sharing the load (default 1), and whether they share a Redis. */
+  replicas?: number;
+  redis?: boolean;
 }
 
 /**
@@ -29,8 +36,11 @@ export interface InstanceKind {
  * and to the Express ceiling, that ceiling next to cache-on, cache-on next to cache-on-noflags,
  * fastify next to its ceiling (and two runs from cache-on). A ceiling is bench/ceiling/main.ts:
  * a bare Nest app on the same adapter, serving the same routes and bodies with nothing else.
- * The API instances up to fastify run bench/api-no-io.ts (the app with a repository without
- * I/O); the database ones, last since no target divides them, run `dist/main.js` itself.
+ * revocation (cache-on with 10,000 sessions revoked) comes two runs after cache-on, so the
+ * flags' pair stays back to back. The replica instances (issue 22) are compared among themselves
+ * only, one replica first. The API instances up to replicas-3 run bench/api-no-io.ts (the app
+ * with a repository without I/O); the database ones, last since no target divides them, run
+ * `dist/main.js` itself.
  */
 export const INSTANCES: Record<InstanceName, InstanceKind> = {
   'tokens-100k': { adapter: 'express', ceiling: false },
@@ -39,8 +49,12 @@ export const INSTANCES: Record<InstanceName, InstanceKind> = {
   'ceiling-express': { adapter: 'express', ceiling: true },
   'cache-on': { adapter: 'express', ceiling: false },
   'cache-on-noflags': { adapter: 'express', ceiling: false },
+  revocation: { adapter: 'express', ceiling: false },
   fastify: { adapter: 'fastify', ceiling: false },
   'ceiling-fastify': { adapter: 'fastify', ceiling: true },
+  'replicas-1': { adapter: 'express', ceiling: false },
+  'replicas-3-redis': { adapter: 'express', ceiling: false, replicas: 3, redis: true },
+  'replicas-3': { adapter: 'express', ceiling: false, replicas: 3 },
   'db-pglite': { adapter: 'express', ceiling: false, database: 'PGlite' },
   'db-postgres': { adapter: 'express', ceiling: false, database: 'PostgreSQL' },
 };
@@ -49,16 +63,21 @@ export const INSTANCES: Record<InstanceName, InstanceKind> = {
 export const readsDatabase = (name: InstanceName): boolean =>
   INSTANCES[name].database !== undefined;
 
+/** An instance of the replica comparison (issue 22): reported on its own, against replicas-1. */
+export const isReplicaScenario = (name: InstanceName): boolean => name.startsWith('replicas-');
+
 /** How the route authenticates, which decides what Keycloak traffic is acceptable. */
-export type RouteKind = 'public' | 'local' | 'introspected';
+export type RouteKind = 'public' | 'local' | 'introspected' | 'permission';
 
 export interface Scenario {
-  /** `<route>:<instance>`, route one of health, items, delete. */
+  /** `<route>:<instance>`, route one of health, items, delete, create. */
   id: string;
   label: string;
   instance: InstanceName;
-  method: 'GET' | 'DELETE';
+  method: 'GET' | 'DELETE' | 'POST';
   path: string;
+  /** A JSON request body. */
+  body?: string;
   authenticated: boolean;
   kind: RouteKind;
   /** What the route does, for the table. */
@@ -67,6 +86,10 @@ export interface Scenario {
   expectedStatus: number;
   /** Distinct tokens sent in rotation, one per request; absent: alice's one token. */
   tokens?: number;
+  /** With `tokens`: each measured run sends one slice of this many, the next slice each run. */
+  slice?: number;
+  /** wrk's connections, when not the run's BENCH_CONNECTIONS. */
+  connections?: number;
 }
 
 /** Requests per stand-in endpoint during one measured run. */
@@ -77,8 +100,14 @@ export interface Measurement {
   /** Every measured round of the scenario: pooled counts and latencies, and req/s per round. */
   load: LoadResult;
   keycloak: KeycloakCounts;
-  /** CPU time of the app process during the measured runs. */
+  /** CPU time of the app process (all its replicas) during the measured runs. */
   appCpuMs: number;
+  /** The same, run by run. */
+  roundAppCpuMs: number[];
+  /** CPU time of the Redis the replicas share during the measured runs, when they share one. */
+  redisCpuMs?: number;
+  /** Distinct tokens each run sent (a slice's, or fewer if the run sent fewer requests). */
+  roundTokens?: number[];
 }
 
 /** memory: after the runs; startMB: VmRSS once the app had started, before any load. */
@@ -133,6 +162,18 @@ export interface RunInfo {
   tokens?: { count: number; signSeconds: number };
   /** db-postgres would have run but BENCH_DATABASE_URL is not set. */
   postgresUrlMissing: boolean;
+  revocation?: RevocationInfo;
+  /** The version of the redis-server the replicas shared, when one ran. */
+  redis?: string;
+}
+
+/** The revocation instance's set-up, and the lookup timed alone (issue 22). */
+export interface RevocationInfo {
+  /** Sessions logged out (back-channel logouts posted) before the runs, and how long it took. */
+  sessions: number;
+  postSeconds: number;
+  /** `isRevoked` alone, ns per call: the list empty, and holding `sessions` sessions. */
+  lookup?: { emptyNs: number; revokedNs: number; sessions: number };
 }
 
 export interface Target {
@@ -159,10 +200,16 @@ const oneDecimal = new Intl.NumberFormat('en-US', {
 export const total = (counts: KeycloakCounts): number =>
   Object.values(counts).reduce((sum, n) => sum + n, 0);
 
-const per1000 = (m: Measurement): number =>
+/**
+ * The Keycloak requests requests cause: all but key-set fetches, which an instance makes once its
+ * keys are JWKS_MAX_AGE_SECONDS old (a full bench outlasts the default 600 s), not per request.
+ */
+export const requestDriven = (counts: KeycloakCounts): number => total(counts) - (counts.jwks ?? 0);
+
+export const per1000 = (m: Measurement): number =>
   (total(m.keycloak) * 1000) / Math.max(m.load.requests, 1);
 
-function breakdown(counts: KeycloakCounts): string {
+export function breakdown(counts: KeycloakCounts): string {
   const parts = Object.entries(counts)
     .filter(([, n]) => n > 0)
     .map(([endpoint, n]) => `${n} ${endpoint}`);
@@ -217,7 +264,7 @@ function ceilingOf(m: Measurement, all: Measurement[]): Measurement | undefined 
   );
 }
 
-function statusSummary(m: Measurement): string {
+export function statusSummary(m: Measurement): string {
   const codes = Object.entries(m.load.unexpected).map(
     ([code, n]) => `${number.format(n)} × ${code}`,
   );
@@ -235,7 +282,7 @@ const percent = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const pct = (r: number): string => `${oneDecimal.format(r * 100)} %`;
 
 /** "47.0 % (44.1–50.2)": the median per-round ratio and its range over the rounds. */
-const spreadPct = (s: Spread): string =>
+export const spreadPct = (s: Spread): string =>
   `${pct(s.median)} (${oneDecimal.format(s.min * 100)}–${oneDecimal.format(s.max * 100)})`;
 
 /** "3.62× (3.20–4.04)": the same for a multiple. */
@@ -376,18 +423,22 @@ function nodeFlagsTargets(find: Finder, info: RunInfo): Target[] {
 /** Keycloak traffic of the API instances: none on local routes, ≤ 1 introspection per TTL. */
 function keycloakTargets(all: Measurement[], info: RunInfo): Target[] {
   const project = all.filter((m) => isProject(m.scenario.instance));
-  const locals = project.filter((m) => m.scenario.kind !== 'introspected');
-  const localKeycloak = locals.reduce((sum, m) => sum + total(m.keycloak), 0);
+  const locals = project.filter((m) => m.scenario.kind === 'public' || m.scenario.kind === 'local');
+  const localKeycloak = locals.reduce((sum, m) => sum + requestDriven(m.keycloak), 0);
+  const refreshes = locals.reduce((sum, m) => sum + (m.keycloak.jwks ?? 0), 0);
   const localRequests = locals.reduce((sum, m) => sum + m.load.requests, 0);
   const ttl = info.introspectionTtlSeconds;
-  const introspected = project.filter((m) => m.scenario.kind === 'introspected');
+  // The replica instances' introspected runs have targets of their own (bench/report-shared-state.ts).
+  const introspected = project.filter(
+    (m) => m.scenario.kind === 'introspected' && !isReplicaScenario(m.scenario.instance),
+  );
   return [
     ...(locals.length
       ? [
           {
             text: '0 Keycloak requests per API request on locally validated routes (after warm-up)',
             pass: localKeycloak === 0,
-            detail: `${localKeycloak} in ${number.format(localRequests)} requests to \`/health\` and \`/items\` on the API instances`,
+            detail: `${localKeycloak} in ${number.format(localRequests)} requests to \`/health\` and \`/items\` on the API instances${refreshes ? `; not counted: ${refreshes} key-set refresh(es) (JWKS), which each instance starts in the background at its first signature check once its keys are JWKS_MAX_AGE_SECONDS (600 s) old, whatever the number of requests` : ''}`,
           },
         ]
       : []),
@@ -498,7 +549,7 @@ function header(all: Measurement[], info: RunInfo): string[] {
         ]
       : []),
     `- **Machine**: servers on Node ${info.node}, ${info.cpu}, ${info.os}. The load generator and the servers share it: wrk runs as a child of the bench process, which holds the Keycloak stand-in (Node ${info.benchNode}); each instance runs in its own child (\`node dist-bench/bench/api-no-io.js\` for the API without I/O, \`node dist/main.js\` for a database instance, \`node dist-bench/bench/ceiling/main.js\` for a ceiling). ${info.pinning}`,
-    `- **Load**: ${info.generator}, one thread, ${info.connections} connections, with bench/wrk.lua. First a warm-up of every scenario (${info.warmupSeconds} s each, or one pass over its distinct tokens; not counted), then ${info.rounds} rounds; each round runs every scenario once for ${roundSeconds} s (${info.durationSeconds} s measured per scenario in all), route by route (\`/health\`, \`/items\`, \`DELETE\`) and on each route instance by instance (${order}), every other round in reverse order. So the two runs each target divides are measured one right after the other, and every scenario ran in every round. The table follows that order. p50 and p99 are wrk's for each run (its latency record, which wrk corrects for coordinated omission), given as the median over the rounds.`,
+    `- **Load**: ${info.generator}, one thread, ${info.connections} connections (the replica instances: their own number, a thread per replica; see their section), with bench/wrk.lua. First a warm-up of every scenario (${info.warmupSeconds} s each, or one pass over its distinct tokens; not counted), then ${info.rounds} rounds; each round runs every scenario once for ${roundSeconds} s (${info.durationSeconds} s measured per scenario in all), route by route (\`/health\`, \`/items\`, \`DELETE\`, \`POST\`) and on each route instance by instance (${order}), every other round in reverse order. So the two runs each target divides are measured one right after the other, and every scenario ran in every round. The table follows that order. p50 and p99 are wrk's for each run (its latency record, which wrk corrects for coordinated omission), given as the median over the rounds.`,
     ...generatorLines(info),
     `- **Instances**: ${instanceEntries(info)
       .map(([name, i]) => `${name} = ${i.env}`)
@@ -563,12 +614,19 @@ function notes(info: RunInfo): string[] {
 
 function tokenNotes(info: RunInfo): string[] {
   if (!info.tokens) return [];
+  const ran = (name: InstanceName): boolean => info.instances[name] !== undefined;
   return [
-    `- Distinct tokens: ${number.format(info.tokens.count)} real RS256 access tokens of alice (each its own \`jti\` and \`sid\`, valid 1 h), signed with the stand-in's realm key in the bench process in ${oneDecimal.format(info.tokens.signSeconds)} s, before any server started (WebCrypto signs on libuv's pool, so both CPUs work). Each request of a distinct-token scenario carries the next token, round robin over its set, carrying on from run to run; its warm-up is one pass over the whole set, so every token had been sent before the measured rounds.`,
-    "- tokens-10k runs in its own process, so no other token shares its cache: with alice's token also in it, 10,001 tokens in rotation through a 10,000-entry LRU would miss on every request. Its cache has the default size, exactly its set, and TOKEN_CACHE_MAX_AGE_SECONDS=3600: with the default 60 s, entries verified in the warm-up would expire between the interleaved rounds (a hit does not renew an entry), and each run would measure a hit rate set by the bench's schedule rather than by the cache. So it measures 10,000 tokens all held, every request a hit in a full cache.",
-    "- tokens-100k has ten times more tokens than its cache (default settings) holds, so in rotation every request misses, verifies the signature and evicts the oldest entry; its peak RSS is its own process's.",
+    `- Distinct tokens: ${number.format(info.tokens.count)} real RS256 access tokens of alice (each its own \`jti\` and \`sid\`, valid 1 h), signed with the stand-in's realm key in the bench process in ${oneDecimal.format(info.tokens.signSeconds)} s, before any server started (WebCrypto signs on libuv's pool, so both CPUs work). Each request of tokens-10k and tokens-100k carries the next token, round robin over its set, carrying on from run to run; its warm-up is one pass over the whole set, so every token had been sent before the measured rounds. The replica instances send theirs by slices (their section).`,
+    ...(ran('tokens-10k') ? [TOKENS_10K_NOTE] : []),
+    ...(ran('tokens-100k') ? [TOKENS_100K_NOTE] : []),
   ];
 }
+
+const TOKENS_10K_NOTE =
+  "- tokens-10k runs in its own process, so no other token shares its cache: with alice's token also in it, 10,001 tokens in rotation through a 10,000-entry LRU would miss on every request. Its cache has the default size, exactly its set, and TOKEN_CACHE_MAX_AGE_SECONDS=3600: with the default 60 s, entries verified in the warm-up would expire between the interleaved rounds (a hit does not renew an entry), and each run would measure a hit rate set by the bench's schedule rather than by the cache. So it measures 10,000 tokens all held, every request a hit in a full cache.";
+
+const TOKENS_100K_NOTE =
+  "- tokens-100k has ten times more tokens than its cache (default settings) holds, so in rotation every request misses, verifies the signature and evicts the oldest entry; its peak RSS is its own process's.";
 
 function nodeFlagsNote(info: RunInfo): string {
   const flags = info.productionFlags;
@@ -636,14 +694,23 @@ function databaseSection(all: Measurement[], info: RunInfo): string[] {
   return [...lines, ''];
 }
 
-export function renderMarkdown(all: Measurement[], info: RunInfo, targets: Target[]): string {
+/** The report; `sections` (each a list of lines) go after the tables, before the targets. */
+export function renderMarkdown(
+  all: Measurement[],
+  info: RunInfo,
+  targets: Target[],
+  sections: string[] = [],
+): string {
   const lines = header(all, info);
   lines.push(
     '| scenario | instance | authentication | req/s (median of rounds) | req/s (min–max) | p50 ms | p99 ms | req/s vs `/health`, same instance (per round: median, min–max) | req/s vs ceiling, same route and adapter (per round: median, min–max) | app CPU µs per request | Keycloak requests per 1,000 API requests | other answers than expected | wrk: % of a CPU · % of the time running or waiting to run (max of rounds) |',
     '| --- | --- | --- | --: | --: | --: | --: | --: | --: | --: | --- | --- | --: |',
   );
-  for (const m of all) if (!readsDatabase(m.scenario.instance)) lines.push(tableRow(m, all));
-  lines.push('', ...databaseSection(all, info), '## Targets', '');
+  for (const m of all) {
+    const { instance } = m.scenario;
+    if (!readsDatabase(instance) && !isReplicaScenario(instance)) lines.push(tableRow(m, all));
+  }
+  lines.push('', ...databaseSection(all, info), ...sections, '## Targets', '');
   for (const t of targets) lines.push(`- **${t.pass ? 'PASS' : 'MISS'}** ${t.text}: ${t.detail}`);
   lines.push('', ...notes(info));
   return lines.join('\n');

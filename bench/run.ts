@@ -9,7 +9,11 @@
  * without the node flags of `start:prod`; only when start:prod has some), `cache-off`
  * (TOKEN_CACHE_MAX_ENTRIES=0), `tokens-10k` and `tokens-100k` (Express, default cache size,
  * hit with 10,000 and 100,000 distinct tokens; tokens-10k keeps entries for the whole run, see
- * INSTANCE_SETUP) and `fastify` (HTTP_ADAPTER=fastify), the ceiling (bench/ceiling/main.ts, a
+ * INSTANCE_SETUP), `revocation` (cache-on with BACKCHANNEL_LOGOUT_AUDIENCES set and 10,000
+ * other sessions logged out through POST /auth/backchannel-logout before the runs; the lookup
+ * alone is timed by bench/revocation-lookup.ts), `fastify` (HTTP_ADAPTER=fastify), the replicas
+ * of issue 22 (`replicas-1`: one process; `replicas-3-redis`: three sharing one redis-server,
+ * bench/redis-process.ts; `replicas-3`: three without Redis), the ceiling (bench/ceiling/main.ts, a
  * bare Nest app with the same routes and bodies) as `ceiling-express` and `ceiling-fastify`,
  * and the real app (`node dist/main.js`, Express) reading its items from a database: `db-pglite`
  * (embedded, in dist-bench/pglite, made by `node dist/database/cli.js migrate` before the app
@@ -24,8 +28,11 @@
  * DELETE /items/999999 (introspected, 404) on the ceilings, cache-on and fastify; /health and
  * /items on cache-off; /items only on the others, tokens-10k and tokens-100k sending the next
  * of their distinct tokens with each request (wrk.lua reads them from a file the bench writes in
- * dist-bench/ and deletes at the end). The database instances are reported in a table of their
- * own, with no target and no ceiling ratio. The tokens are real RS256 tokens of the stand-in,
+ * dist-bench/ and deletes at the end); /items, the introspected DELETE and POST /items
+ * (@Permission, 400) on the replica instances, each run sending a slice of their tokens dealt
+ * out to the replicas by one wrk thread each (REPLICA_SETUP). The database and replica instances
+ * are reported in tables of their own (bench/report-shared-state.ts for issue 22's), with no
+ * ceiling ratio. The tokens are real RS256 tokens of the stand-in,
  * signed before the servers start (WebCrypto on libuv's pool: both CPUs).
  *
  * A warm-up of every scenario (not counted), then BENCH_ROUNDS rounds. A round runs every
@@ -35,7 +42,7 @@
  * in reverse. The machine's speed drifts by ±20 % between seconds, so the report pairs the runs of
  * one round: each ratio is computed per round, and given as the median with its range.
  * It counts the requests that reached the stand-in and the app's CPU time during the measured
- * runs, and reads each child's VmHWM/VmRSS from /proc at the end. With taskset and 2+ CPUs the
+ * runs (per run, and Redis' too), and reads each child's VmHWM/VmRSS from /proc at the end. With taskset and 2+ CPUs the
  * servers run on CPU 1, wrk and this process on CPU 0 (see pinCpus), and each run records wrk's
  * CPU time and how busy CPU 0 was, so the report shows the load generator had room to spare.
  *
@@ -51,13 +58,15 @@
  * the harness, measures nothing), BENCH_PIN=0 (no CPU pinning),
  * BENCH_CPU_PROF=1 (start the servers with --cpu-prof, profiles in dist-bench/profiles),
  * BENCH_INSTANCES=a,b (run only these instances; the report evaluates the targets whose inputs
- * ran), BENCH_TOKENS=0 (skip tokens-10k and tokens-100k, and the token signing),
+ * ran), BENCH_TOKENS=0 (skip tokens-10k, tokens-100k and the replica instances, and the token
+ * signing; replicas-3-redis is also skipped without Debian's redis-server),
  * BENCH_DATABASE_URL=postgres://… (the database of db-postgres, which the bench adds items to;
  * `bash scripts/postgres.sh start` prints one for a throw-away local server). Child logs:
- * dist-bench/logs/<instance>.log. `npm run bench` takes about 10 min on 2 cores (builds, 20-60 s
+ * dist-bench/logs/<instance>.log. `npm run bench` takes about 15 min on 2 cores (builds, 20-60 s
  * of signing, and a pass of under a minute over the 100,000 tokens included).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { cpus, release } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -65,8 +74,17 @@ import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
-import { execFileSync } from 'node:child_process';
-import { AppProcess, HAS_TASKSET, type AppOptions } from './app-process.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { AppProcess, HAS_TASKSET, type AppOptions, type Memory } from './app-process.js';
+import { RedisProcess } from './redis-process.js';
+import {
+  LOGOUT_AUDIENCE,
+  measureLookup,
+  postLogouts,
+  REVOKED_SESSIONS,
+  signLogouts,
+  type Logouts,
+} from './revocation-setup.js';
 import { BENCH_ITEM_COUNT, BENCH_ITEMS, benchItemName } from './items-fixture.js';
 import {
   combine,
@@ -78,15 +96,18 @@ import {
   type LoadSample,
 } from './load.js';
 import { resultsFile, serverNode } from './node-line.js';
+import { sharedStateSection, sharedStateTargets } from './report-shared-state.js';
 import {
   evaluateTargets,
   expectedShare,
   INSTANCES,
   readsDatabase,
   renderMarkdown,
+  type InstanceKind,
   type InstanceName,
   type KeycloakCounts,
   type Measurement,
+  type RevocationInfo,
   type RunInfo,
   type Scenario,
 } from './report.js';
@@ -126,18 +147,31 @@ const ROUTES = {
     path: '/items/999999',
     authenticated: true,
   },
-} as const;
+  // Guards run before pipes: the decision is made, then the empty body is refused.
+  create: {
+    label: "`POST /items` (`@Permission('items#create')`, 400)",
+    method: 'POST',
+    path: '/items',
+    body: '{}',
+    authenticated: true,
+  },
+} as const satisfies Record<
+  string,
+  Pick<Scenario, 'label' | 'method' | 'path' | 'body' | 'authenticated'>
+>;
 type Route = keyof typeof ROUTES;
 const KINDS: Record<Route, Scenario['kind']> = {
   health: 'public',
   items: 'local',
   delete: 'introspected',
+  create: 'permission',
 };
-const EXPECTED: Record<Route, number> = { health: 200, items: 200, delete: 404 };
+const EXPECTED: Record<Route, number> = { health: 200, items: 200, delete: 404, create: 400 };
 const PROJECT_AUTH: Record<Route, string> = {
   health: 'none (`@Public()`)',
   items: `${ALICE}: JWT checked locally, verified-token cache hit`,
   delete: `${ALICE}: JWT + role + introspection (${INTROSPECTION_TTL_SECONDS} s answer cache)`,
+  create: `${ALICE}: JWT + role + Keycloak's decision on items#create (${INTROSPECTION_TTL_SECONDS} s decision cache), then 400 from validation`,
 };
 const CEILING_AUTH = 'none (the same Authorization header is sent, and ignored)';
 
@@ -148,6 +182,12 @@ interface InstanceSetup {
   auth?: Partial<Record<Route, string>>;
   /** Distinct tokens in rotation on its authenticated routes (default: alice's one token). */
   tokens?: number;
+  /** With `tokens`: each measured run sends the next slice of this many (see REPLICA_SETUP). */
+  slice?: number;
+  /** Logouts of other sessions posted to it before the runs (its receiver must be on). */
+  logouts?: number;
+  /** wrk's connections in all, instead of BENCH_CONNECTIONS. */
+  connections?: number;
   /** Run without start:prod's node flags (only exists when start:prod has some). */
   noNodeFlags?: boolean;
   /** Runs only when BENCH_DATABASE_URL is set. */
@@ -156,6 +196,44 @@ interface InstanceSetup {
 const ALL_ROUTES: Route[] = ['health', 'items', 'delete'];
 const TOKENS_10K = 10_000;
 const TOKENS_100K = 100_000;
+/**
+ * The replica instances (issue 22): the introspected DELETE and the `@Permission` POST (and
+ * `GET /items`, which asks neither Keycloak nor Redis: what three processes on one CPU cost), with
+ * 2,000 tokens of alice held by each replica's token cache (verified in the warm-up, kept an
+ * hour, so no run verifies a signature); each measured run sends the next slice of 250 tokens
+ * round robin over the replicas. A slice comes back after eight runs of its scenario (≥ 16 s),
+ * so every run starts with none of its tokens' answers cached anywhere, and Keycloak's count
+ * per run is set by the replicas and the caches, not by the bench's schedule. 250 a run: few
+ * enough that the stand-in (~1,000 introspections a second on wrk's CPU) answers a run's misses
+ * in a fraction of it; not a multiple of 3, so each replica's thread meets every token of the
+ * slice; and far enough apart (a token comes back 250 requests later, on the next replica) that
+ * its first replica has stored the answer in Redis before the next one asks.
+ */
+const REPLICA_TOKENS = 2_000;
+const REPLICA_SLICE = 250;
+/**
+ * Connections of the replica scenarios, 4 per replica: with BENCH_CONNECTIONS' 50 on three
+ * processes sharing one CPU, a request's wait (p99 ~60 ms) was as long as the time before its
+ * token came back (250 requests, ~50 ms), and ~5 % of tokens were asked about by two replicas
+ * at once, a count set by the bench's queue rather than by the number of replicas.
+ */
+const REPLICA_CONNECTIONS = 12;
+const REPLICA_SETUP = (auth: string): InstanceSetup => ({
+  routes: ['items', 'delete', 'create'],
+  env: {
+    HTTP_ADAPTER: 'express',
+    TOKEN_CACHE_MAX_AGE_SECONDS: '3600',
+    AUTHZ_DECISION_TTL_SECONDS: String(INTROSPECTION_TTL_SECONDS),
+  },
+  tokens: REPLICA_TOKENS,
+  slice: REPLICA_SLICE,
+  connections: REPLICA_CONNECTIONS,
+  auth: {
+    items: `${auth}: JWT checked locally, verified-token cache hit`,
+    delete: `${auth}: JWT + role + introspection (${INTROSPECTION_TTL_SECONDS} s answer cache)`,
+    create: `${auth}: JWT + role + decision on items#create (${INTROSPECTION_TTL_SECONDS} s cache), 400`,
+  },
+});
 const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
   'ceiling-express': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'express' } },
   'cache-on': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'express' } },
@@ -188,6 +266,18 @@ const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
   },
   'ceiling-fastify': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
   fastify: { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
+  // cache-on with the back-channel receiver on and 10,000 other sessions logged out.
+  revocation: {
+    routes: ['items'],
+    env: { HTTP_ADAPTER: 'express', BACKCHANNEL_LOGOUT_AUDIENCES: LOGOUT_AUDIENCE },
+    logouts: REVOKED_SESSIONS,
+    auth: {
+      items: `${ALICE}: verified-token cache hit, then the revocation list, holding ${REVOKED_SESSIONS.toLocaleString('en-US')} other sessions`,
+    },
+  },
+  'replicas-1': REPLICA_SETUP('one replica, no Redis'),
+  'replicas-3-redis': REPLICA_SETUP('three replicas sharing one Redis'),
+  'replicas-3': REPLICA_SETUP('three replicas, no Redis'),
   // An embedded database made (initdb and migrations, bench/run.ts prepareEmbeddedDatabase) by
   // another process first, so the app opens it as a restarted `npm run stack` does: initdb's
   // WebAssembly memory (~0.5 GB, never given back) is not the app's.
@@ -199,6 +289,7 @@ const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
   },
 };
 const CEILING_SCRIPT = 'dist-bench/bench/ceiling/main.js';
+const HAS_REDIS = spawnSync('redis-server', ['--version']).status === 0;
 
 /** Creates db-pglite's folder afresh and migrates it with `node dist/database/cli.js migrate`. */
 function prepareEmbeddedDatabase(node: string): void {
@@ -236,7 +327,7 @@ function selectInstances(productionFlags: string[]): { names: InstanceName[]; sk
   const skipped: string[] = [];
   const names = all.filter((name) => {
     if (wanted.length && !wanted.includes(name)) return false; // summed up below
-    const why = whySkipped(INSTANCE_SETUP[name], productionFlags);
+    const why = whySkipped(INSTANCE_SETUP[name], productionFlags, INSTANCES[name]);
     if (why) skipped.push(`${name} (${why})`);
     return !why;
   });
@@ -246,8 +337,13 @@ function selectInstances(productionFlags: string[]): { names: InstanceName[]; sk
 }
 
 /** Why an instance does not run whatever BENCH_INSTANCES says; undefined when it runs. */
-function whySkipped(setup: InstanceSetup, productionFlags: string[]): string | undefined {
+function whySkipped(
+  setup: InstanceSetup,
+  productionFlags: string[],
+  kind: InstanceKind,
+): string | undefined {
   if (setup.tokens && !TOKENS) return 'BENCH_TOKENS=0';
+  if (kind.redis && !HAS_REDIS) return 'redis-server is not installed (Debian: redis-server)';
   if (setup.noNodeFlags && !productionFlags.length) return 'start:prod sets no node flags';
   if (setup.needsDatabaseUrl && !DATABASE_URL) return 'BENCH_DATABASE_URL not set';
   return undefined;
@@ -261,12 +357,16 @@ function scenariosOf(names: InstanceName[]): Scenario[] {
       .map((instance): Scenario => {
         const setup = INSTANCE_SETUP[instance];
         const tokens = ROUTES[route].authenticated ? setup.tokens : undefined;
+        const count = (n: number): string => n.toLocaleString('en-US');
+        const rotation = !tokens
+          ? ''
+          : setup.slice
+            ? `, ${count(tokens)} tokens, ${count(setup.slice)} a run`
+            : `, ${count(tokens)} tokens`;
         return {
           id: `${route}:${instance}`,
           ...ROUTES[route],
-          ...(tokens
-            ? { label: `${ROUTES[route].label}, ${tokens.toLocaleString('en-US')} tokens` }
-            : {}),
+          label: ROUTES[route].label + rotation,
           instance,
           kind: KINDS[route],
           auth: INSTANCES[instance].ceiling
@@ -276,6 +376,8 @@ function scenariosOf(names: InstanceName[]): Scenario[] {
             : (setup.auth?.[route] ?? PROJECT_AUTH[route]),
           expectedStatus: EXPECTED[route],
           ...(tokens ? { tokens } : {}),
+          ...(tokens && setup.slice ? { slice: setup.slice } : {}),
+          ...(setup.connections ? { connections: setup.connections } : {}),
         };
       }),
   );
@@ -288,7 +390,10 @@ const BENCH_CPU = 0;
 const SATURATED = 0.98;
 
 const apps: AppProcess[] = [];
+/** Each instance's processes, replicas in order (the first is named after the instance). */
+const groups = new Map<InstanceName, AppProcess[]>();
 let standIn: KeycloakStandIn | undefined;
+let redis: RedisProcess | undefined;
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -316,14 +421,23 @@ async function main(): Promise<number> {
   for (const size of new Set(scenarios.flatMap((s) => (s.tokens ? [s.tokens] : [])))) {
     rotationFiles.set(size, await writeTokens(`rotation-${size}`, signed!.tokens.slice(0, size)));
   }
+  const sliceFiles = await writeSlices(scenarios, rotationFiles);
+  const logouts = names.some((name) => INSTANCE_SETUP[name].logouts)
+    ? await signLogouts(standIn, REVOKED_SESSIONS)
+    : undefined;
   const pinning = pinCpus();
+  const serverCpu = pinning.pinned ? SERVER_CPU : undefined;
+  // Alone on the servers' CPU, before any of them starts.
+  const lookup = logouts ? measureLookup(ROOT, node.path, serverCpu) : undefined;
+  if (names.some((name) => INSTANCES[name].redis)) redis = await RedisProcess.start(serverCpu);
 
   progress(
     `Keycloak stand-in on ${standIn.url}; starting ${names.join(', ')} on Node ${node.version}…\n`,
   );
   await startServers(names, standIn, pinning.pinned, productionFlags, node.path);
-  const app = (name: InstanceName): AppProcess => apps.find((a) => a.name === name)!;
+  const app = (name: InstanceName): AppProcess => groups.get(name)![0];
   await checkItemsBodies(names.filter((name) => !readsDatabase(name)).map(app), token);
+  const revocation = logouts ? await revokeSessions(app('revocation'), logouts) : undefined;
   const items = Object.fromEntries(
     await Promise.all(
       names
@@ -337,15 +451,23 @@ async function main(): Promise<number> {
 
   const runs = scenarios.map((scenario): ScenarioRun => ({
     scenario,
-    target: app(scenario.instance),
+    targets: groups.get(scenario.instance)!,
     token: aliceFile,
-    rotation: scenario.tokens ? new TokenRotation(rotationFiles.get(scenario.tokens)!) : undefined,
+    ...(scenario.slice
+      ? { pool: rotationFiles.get(scenario.tokens!), slices: sliceFiles }
+      : scenario.tokens
+        ? { rotation: new TokenRotation(rotationFiles.get(scenario.tokens)!) }
+        : {}),
+    ...(INSTANCES[scenario.instance].redis ? { redis } : {}),
     pinned: pinning.pinned,
     samples: [],
     keycloak: {},
     cpuMs: 0,
+    roundCpuMs: [],
+    redisCpuMs: 0,
+    roundTokens: [],
   }));
-  for (const run of runs) await warmUp(run);
+  for (const run of runs) await warmUp(run, standIn);
   for (let round = 0; round < ROUNDS; round++) {
     // A B C, then C B A: each pair of neighbours is measured back to back in both orders.
     const order = round % 2 === 0 ? runs : [...runs].reverse();
@@ -356,12 +478,22 @@ async function main(): Promise<number> {
     load: combine(run.samples),
     keycloak: run.keycloak,
     appCpuMs: run.cpuMs,
+    roundAppCpuMs: run.roundCpuMs,
+    ...(run.redis ? { redisCpuMs: run.redisCpuMs } : {}),
+    ...(run.slices ? { roundTokens: run.roundTokens } : {}),
   }));
 
+  // A replicated instance's figure is its largest replica's.
+  const memoryOf = async (name: InstanceName): Promise<Memory> => {
+    const all = await Promise.all(groups.get(name)!.map((a) => a.memory()));
+    return all.reduce((most, m) => (m.peakMB > most.peakMB ? m : most));
+  };
   const memory = Object.fromEntries(
-    await Promise.all(names.map(async (name) => [name, await app(name).memory()] as const)),
+    await Promise.all(names.map(async (name) => [name, await memoryOf(name)] as const)),
   );
   for (const a of apps) if (!a.running) throw new Error(`${a.name} exited during the run`);
+  if (redis && !redis.running) throw new Error('redis-server exited during the run');
+  const redisVersion = redis ? redisServerVersion() : undefined;
   await cleanup();
   const generatorLoad = generatorLoadOf(measurements);
 
@@ -377,6 +509,13 @@ async function main(): Promise<number> {
       own.push(maxAgeSet ? 'default TOKEN_CACHE_MAX_ENTRIES (10,000)' : 'default token cache');
     }
     if (INSTANCE_SETUP[name].noNodeFlags) own.push('no node flags');
+    const replicas = INSTANCES[name].replicas ?? 1;
+    if (replicas > 1) own.unshift(`${replicas} processes`);
+    if (INSTANCES[name].redis) own.push('REDIS_URL (one redis-server for the three)');
+    const logoutCount = INSTANCE_SETUP[name].logouts;
+    if (logoutCount) {
+      own.push(`${logoutCount.toLocaleString('en-US')} other sessions logged out before the runs`);
+    }
     return `${own.join(', ')}, INTROSPECTION_CACHE_TTL_SECONDS=${INTROSPECTION_TTL_SECONDS}`;
   };
   const cpu = cpus();
@@ -412,9 +551,11 @@ async function main(): Promise<number> {
     keycloakTotal: { ...standIn.requests },
     productionFlags,
     ...(signed ? { tokens: { count: signed.tokens.length, signSeconds: signed.seconds } } : {}),
+    ...(revocation ? { revocation: { ...revocation, ...(lookup ? { lookup } : {}) } } : {}),
+    ...(redisVersion ? { redis: redisVersion } : {}),
   };
-  const targets = evaluateTargets(measurements, info);
-  const raw = renderMarkdown(measurements, info, targets);
+  const targets = [...evaluateTargets(measurements, info), ...sharedStateTargets(measurements)];
+  const raw = renderMarkdown(measurements, info, targets, sharedStateSection(measurements, info));
   const markdown = await format(raw, { ...(await resolveConfig(results)), filepath: results });
   await writeFile(results, markdown);
   process.stdout.write(`\n${markdown}\nWritten to ${relative(ROOT, results)}\n`);
@@ -430,7 +571,10 @@ async function main(): Promise<number> {
   return broken.length ? 1 : 0;
 }
 
-/** Starts every instance at once (into `apps`); throws the first failure once all settled. */
+/**
+ * Starts every instance at once, each replica of a replicated one as its own process (into `apps`
+ * and `groups`); throws the first failure once all settled.
+ */
 async function startServers(
   names: InstanceName[],
   keycloak: KeycloakStandIn,
@@ -451,29 +595,57 @@ async function startServers(
   };
   if (names.includes('db-pglite')) prepareEmbeddedDatabase(node);
   const starts = await Promise.allSettled(
-    names.map((name) => {
-      const ceiling = INSTANCES[name].ceiling;
+    names.flatMap((name) => {
+      const { ceiling, replicas = 1, redis: shared } = INSTANCES[name];
       const setup = INSTANCE_SETUP[name];
-      const options: AppOptions = {
-        name,
-        cwd: ROOT,
-        node,
-        script: scriptOf(name),
-        cpu: pinned ? SERVER_CPU : undefined,
-        logFile: join(OUT, 'logs', `${name}.log`),
-        env: { ...(ceiling ? {} : baseEnv), ...setup.env },
-        // All of them start at once on one CPU.
-        startTimeoutMs: 90_000,
-        nodeArgs: [
-          ...(setup.noNodeFlags ? [] : productionFlags),
-          ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`] : []),
-        ],
+      if (shared && !redis) throw new Error(`${name}: no redis-server was started`);
+      const env = {
+        ...(ceiling ? {} : baseEnv),
+        ...setup.env,
+        ...(shared && redis ? { REDIS_URL: redis.url } : {}),
       };
-      return AppProcess.start(options);
+      return Array.from({ length: replicas }, async (_, i) => {
+        const processName = i === 0 ? name : `${name}-${i + 1}`;
+        const options: AppOptions = {
+          name: processName,
+          cwd: ROOT,
+          node,
+          script: scriptOf(name),
+          cpu: pinned ? SERVER_CPU : undefined,
+          logFile: join(OUT, 'logs', `${processName}.log`),
+          env,
+          // All of them start at once on one CPU.
+          startTimeoutMs: 180_000,
+          nodeArgs: [
+            ...(setup.noNodeFlags ? [] : productionFlags),
+            ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`] : []),
+          ],
+        };
+        return { name, app: await AppProcess.start(options) };
+      });
     }),
   );
-  for (const s of starts) if (s.status === 'fulfilled') apps.push(s.value);
+  for (const s of starts) {
+    if (s.status !== 'fulfilled') continue;
+    apps.push(s.value.app);
+    groups.set(s.value.name, [...(groups.get(s.value.name) ?? []), s.value.app]);
+  }
   for (const s of starts) if (s.status === 'rejected') throw s.reason;
+}
+
+/** Posts the logouts to the revocation instance (it must refuse their session's token). */
+async function revokeSessions(server: AppProcess, logouts: Logouts): Promise<RevocationInfo> {
+  const count = logouts.tokens.length.toLocaleString('en-US');
+  progress(`${server.name}: posting ${count} back-channel logouts…\n`);
+  const seconds = await postLogouts(server.url, logouts);
+  progress(`${server.name}: ${count} sessions logged out in ${seconds.toFixed(1)} s\n`);
+  return { sessions: logouts.tokens.length, postSeconds: seconds };
+}
+
+/** `redis-server --version`'s version, e.g. "7.0.15". */
+function redisServerVersion(): string {
+  const line = execFileSync('redis-server', ['--version'], { encoding: 'utf8' });
+  return /v=(\S+)/.exec(line)?.[1] ?? line.trim();
 }
 
 /**
@@ -589,6 +761,25 @@ async function writeTokens(name: string, tokens: readonly string[]): Promise<Tok
   return { path, tokens, offsets };
 }
 
+/**
+ * The replica scenarios' slices: the pool cut into files of REPLICA_SLICE tokens (none when no
+ * selected scenario has slices).
+ */
+async function writeSlices(
+  scenarios: Scenario[],
+  rotationFiles: Map<number, TokenFile>,
+): Promise<TokenFile[]> {
+  const sliced = scenarios.find((s) => s.slice);
+  if (!sliced) return [];
+  const pool = rotationFiles.get(sliced.tokens!)!.tokens;
+  const files: TokenFile[] = [];
+  for (let start = 0; start < pool.length; start += sliced.slice!) {
+    const tokens = pool.slice(start, start + sliced.slice!);
+    files.push(await writeTokens(`slice-${files.length + 1}`, tokens));
+  }
+  return files;
+}
+
 /** Round robin over a token file, carrying on where the last run stopped. */
 class TokenRotation {
   private next = 0;
@@ -620,40 +811,61 @@ class TokenRotation {
 /** One scenario's state across the rounds. */
 interface ScenarioRun {
   scenario: Scenario;
-  target: AppProcess;
+  /** The instance's processes: one, or its replicas (one wrk thread each). */
+  targets: AppProcess[];
   /** alice's one token, for the scenarios without a rotation. */
   token: TokenFile;
   rotation?: TokenRotation;
+  /** A replica scenario's tokens (its warm-up verifies them all) and its runs' slices of them. */
+  pool?: TokenFile;
+  slices?: TokenFile[];
+  /** The Redis its replicas share, whose CPU time it counts. */
+  redis?: RedisProcess;
   /** wrk goes to BENCH_CPU. */
   pinned: boolean;
   samples: LoadSample[];
   keycloak: KeycloakCounts;
   cpuMs: number;
+  roundCpuMs: number[];
+  redisCpuMs: number;
+  roundTokens: number[];
 }
 
-/** The wrk options of a scenario (a rotation starts where the last run stopped). */
-function optionsOf(run: ScenarioRun): Omit<LoadOptions, 'durationSeconds'> {
-  const { scenario, rotation, target } = run;
-  return {
-    url: target.url + scenario.path,
-    method: scenario.method,
-    connections: CONNECTIONS,
-    expectedStatus: scenario.expectedStatus,
-    ...(scenario.authenticated
-      ? rotation
+/**
+ * The wrk options of a scenario: a rotation starts where the last run stopped, a replica
+ * scenario's run sends the next slice (each from its start), dealt out to the replicas; with
+ * `alice`, alice's one token instead.
+ */
+function optionsOf(run: ScenarioRun, alice = false): Omit<LoadOptions, 'durationSeconds'> {
+  const { scenario, rotation, targets, slices } = run;
+  const slice = slices?.[run.samples.length % slices.length];
+  const tokens = alice
+    ? { tokensFile: run.token.path }
+    : slice
+      ? { tokensFile: slice.path, rotateFrom: 0 }
+      : rotation
         ? { tokensFile: rotation.file.path, rotateFrom: rotation.offset }
-        : { tokensFile: run.token.path }
-      : {}),
+        : { tokensFile: run.token.path };
+  return {
+    url: targets[0].url + scenario.path,
+    method: scenario.method,
+    ...(scenario.body !== undefined ? { body: scenario.body } : {}),
+    ...(targets.length > 1 ? { targets: targets.map((t) => `127.0.0.1:${t.port}`) } : {}),
+    connections: connectionsOf(scenario),
+    expectedStatus: scenario.expectedStatus,
+    ...(scenario.authenticated ? tokens : {}),
     ...(run.pinned ? { cpu: BENCH_CPU } : {}),
   };
 }
 
 /**
  * A warm-up run, not counted: WARMUP seconds, or, with a token rotation, one pass over all its
- * tokens (each is verified once, and the cache fills as it would in service).
+ * tokens (each is verified once, and the cache fills as it would in service). A replica
+ * scenario's warm-up is warmUpReplicas'.
  */
-async function warmUp(run: ScenarioRun): Promise<void> {
+async function warmUp(run: ScenarioRun, keycloak: KeycloakStandIn): Promise<void> {
   const { scenario, rotation } = run;
+  if (run.slices) return warmUpReplicas(run, keycloak);
   const what = rotation
     ? `one pass over ${rotation.size.toLocaleString('en-US')} tokens`
     : `${WARMUP} s`;
@@ -667,29 +879,80 @@ async function warmUp(run: ScenarioRun): Promise<void> {
   } else {
     await load({ ...optionsOf(run), durationSeconds: WARMUP });
   }
-  await settle(run);
+  await settle(run, keycloak);
   if (rotation) {
     const seconds = (performance.now() - started) / 1000;
     progress(`${scenario.instance}: warm-up pass done in ${seconds.toFixed(1)} s\n`);
   }
 }
 
+const verified = new Set<InstanceName>();
+
 /**
- * One measured run of a scenario in a round, with the app's CPU time and the stand-in requests
- * it caused.
+ * A replica scenario's warm-up: once per instance, a pass of `GET /items` (a local route: no
+ * Keycloak request) over every token of the pool to each replica, so every replica's token
+ * cache holds them all and no measured run verifies a signature; then WARMUP seconds of the
+ * scenario's route with alice's token, dealt out to the replicas.
+ */
+async function warmUpReplicas(run: ScenarioRun, keycloak: KeycloakStandIn): Promise<void> {
+  const { scenario, targets } = run;
+  const pool = run.pool!;
+  if (!verified.has(scenario.instance)) {
+    verified.add(scenario.instance);
+    for (const target of targets) {
+      const count = pool.tokens.length;
+      progress(`${target.name}: warm-up GET /items, one pass over ${count} tokens\n`);
+      const options = { url: `${target.url}/items`, method: 'GET', expectedStatus: 200 } as const;
+      await pass(
+        {
+          ...options,
+          connections: CONNECTIONS,
+          tokensFile: pool.path,
+          rotateFrom: 0,
+          ...(run.pinned ? { cpu: BENCH_CPU } : {}),
+        },
+        count,
+        WARMUP_PASS_MAX_SECONDS,
+      );
+    }
+  }
+  progress(`${scenario.instance}: warm-up ${scenario.method} ${scenario.path} (${WARMUP} s)\n`);
+  await load({ ...optionsOf(run, true), durationSeconds: WARMUP });
+  await quiet(keycloak);
+}
+
+/** wrk's connections for a scenario: its instance's own number, or BENCH_CONNECTIONS. */
+const connectionsOf = (scenario: Scenario): number =>
+  INSTANCE_SETUP[scenario.instance].connections ?? CONNECTIONS;
+
+/** The CPU time of a scenario's processes so far, summed. */
+async function cpuMsOf(targets: AppProcess[]): Promise<number> {
+  const times = await Promise.all(targets.map((target) => target.cpuMs()));
+  return times.reduce((sum, ms) => sum + ms, 0);
+}
+
+/**
+ * One measured run of a scenario in a round, with the app's CPU time (and its Redis') and the
+ * stand-in requests it caused.
  */
 async function measureOnce(
   run: ScenarioRun,
   keycloak: KeycloakStandIn,
   round: number,
 ): Promise<void> {
-  const { scenario, target } = run;
+  const { scenario, targets } = run;
   const before = { ...keycloak.requests };
-  const cpuBefore = await target.cpuMs();
-  const sample = await load({ ...optionsOf(run), durationSeconds: SECONDS });
-  run.cpuMs += (await target.cpuMs()) - cpuBefore;
+  const options = optionsOf(run);
+  const redisBefore = (await run.redis?.cpuMs()) ?? 0;
+  const cpuBefore = await cpuMsOf(targets);
+  const sample = await load({ ...options, durationSeconds: SECONDS });
+  const cpuMs = (await cpuMsOf(targets)) - cpuBefore;
+  if (run.redis) run.redisCpuMs += (await run.redis.cpuMs()) - redisBefore;
+  run.cpuMs += cpuMs;
+  run.roundCpuMs.push(cpuMs);
+  if (scenario.slice) run.roundTokens.push(Math.min(scenario.slice, sample.tokensTaken));
   run.rotation?.skip(sample.tokensTaken);
-  await settle(run);
+  await settle(run, keycloak);
   sample.endedAt = performance.now(); // the counters below cover the settling request too
   for (const [endpoint, n] of Object.entries(keycloak.requests)) {
     const delta = n - before[endpoint as keyof typeof before];
@@ -706,16 +969,29 @@ async function measureOnce(
  * One more request of the scenario, awaited, before the stand-in counters are read: a request
  * wrk abandoned at the end of a run may have started an introspection that reaches the
  * stand-in later. The app shares one pending introspection per token, so when this request is
- * answered that call has been counted, and it is not put on the next scenario's account.
+ * answered that call has been counted, and it is not put on the next scenario's account. A
+ * replica scenario's abandoned requests carry many tokens: it waits for the stand-in to go quiet.
  */
-async function settle(run: ScenarioRun): Promise<void> {
-  const { scenario, rotation, target } = run;
+async function settle(run: ScenarioRun, keycloak: KeycloakStandIn): Promise<void> {
+  const { scenario, rotation, targets } = run;
+  if (run.slices) return quiet(keycloak);
+  const target = targets[0];
   const headers: Record<string, string> = {};
   if (scenario.authenticated) {
     headers.authorization = `Bearer ${rotation ? rotation.take() : run.token.tokens[0]}`;
   }
   const response = await fetch(target.url + scenario.path, { method: scenario.method, headers });
   await response.arrayBuffer();
+}
+
+/** Waits until the stand-in has had no request for 100 ms (at most 2 s). */
+async function quiet(keycloak: KeycloakStandIn): Promise<void> {
+  const total = (): number => Object.values(keycloak.requests).reduce((sum, n) => sum + n, 0);
+  let last = -1;
+  for (let i = 0; i < 20 && total() !== last; i++) {
+    last = total();
+    await delay(100);
+  }
 }
 
 /** "31 % of a CPU, ran or waited to run 40 % of the time, CPU 0 88 % busy". */
@@ -781,9 +1057,13 @@ function pinCpus(): { pinned: boolean; text: string } {
   };
 }
 
-/** Stops the apps (by PID) and the stand-in, and deletes the token files; safe to call twice. */
+/**
+ * Stops the apps and Redis (by PID) and the stand-in, and deletes the token files; safe to call
+ * twice.
+ */
 async function cleanup(): Promise<void> {
   await Promise.all(apps.map((a) => a.stop()));
+  await redis?.stop();
   await standIn?.stop();
   await Promise.all(tokenFiles.map((path) => rm(path, { force: true })));
 }
@@ -800,7 +1080,10 @@ function positiveInt(name: string, fallback: number): number {
   return value;
 }
 
-process.once('exit', () => apps.forEach((a) => a.killNow()));
+process.once('exit', () => {
+  apps.forEach((a) => a.killNow());
+  redis?.killNow();
+});
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     progress(`\n${sig}: stopping the apps and the stand-in\n`);

@@ -1,9 +1,14 @@
 -- The request script of `npm run bench`: bench/load.ts runs wrk with it, one wrk thread.
 -- Arguments after `--`, each key=value:
---   method=GET|DELETE   the request's method (the URL gives the path)
+--   method=GET|DELETE|POST  the request's method (the URL gives the path)
+--   body=<text>         a JSON request body (sent with Content-Type: application/json)
 --   tokens=<file>       bearer tokens, one a line; without rotate=1 only the first line is sent
 --   rotate=1            each request carries the next line, from byte offset=<n>, wrapping at
 --                       the end of the file
+--   targets=<host:port,...>  one wrk thread per entry (wrk -t <count>), thread i sending to the
+--                       i-th; with rotate=1 thread i takes every <count>-th line from the i-th
+--                       on, so the threads deal one token sequence out as a round-robin
+--                       balancer deals requests
 --   statuses=1          count the responses per status (otherwise wrk counts status >= 400 only)
 --   stop=<n>            exit once n responses came back (a warm-up pass over a rotation); wrk
 --                       itself only stops at the end of -d, and prints nothing then
@@ -17,6 +22,8 @@ statuses = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  -- A global of the thread's own Lua state, read by init(): which target and lines are its own.
+  thread:set('phase', #threads - 1)
 end
 
 local function parse(args)
@@ -38,17 +45,41 @@ local function firstLine(path)
   return line
 end
 
+local function split(list)
+  local items = {}
+  for item in list:gmatch('[^,]+') do
+    table.insert(items, item)
+  end
+  return items
+end
+
 -- A request per call with the next token: the request's bytes around the token are built once.
-local function rotation(path, offset)
+-- Of the lines from `offset` on (wrapping at the end of the file), it takes the one `phase`
+-- lines ahead, then every `stride`-th.
+local function rotation(path, offset, stride, phase)
   local file = assert(io.open(path, 'r'))
   file:seek('set', offset)
-  local template = wrk.format(nil, nil, { Authorization = 'Bearer \0' })
+  local function nextLine()
+    local line = file:read('*l')
+    if not line then
+      file:seek('set', 0)
+      line = file:read('*l')
+    end
+    return line
+  end
+  for _ = 1, phase do
+    nextLine()
+  end
+  local headers = { Authorization = 'Bearer \0' }
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  local template = wrk.format(nil, nil, headers)
   local before, after = template:match('^(.-)%z(.*)$')
   return function()
-    local token = file:read('*l')
-    if not token then
-      file:seek('set', 0)
-      token = file:read('*l')
+    local token = nextLine()
+    for _ = 2, stride do
+      nextLine()
     end
     taken = taken + 1
     return before .. token .. after
@@ -58,8 +89,19 @@ end
 function init(args)
   local options = parse(args)
   wrk.method = options.method or 'GET'
+  if options.body then
+    wrk.body = options.body
+    wrk.headers['Content-Type'] = 'application/json'
+  end
+  local stride, own = 1, phase or 0
+  if options.targets then
+    local targets = split(options.targets)
+    stride = #targets
+    local host, port = targets[own + 1]:match('^(.*):(%d+)$')
+    wrk.thread.addr = wrk.lookup(host, port)[1]
+  end
   if options.tokens and options.rotate == '1' then
-    request = rotation(options.tokens, tonumber(options.offset or '0'))
+    request = rotation(options.tokens, tonumber(options.offset or '0'), stride, own)
   elseif options.tokens then
     -- Without a request() function wrk builds this request once and resends its bytes.
     wrk.headers['Authorization'] = 'Bearer ' .. firstLine(options.tokens)
