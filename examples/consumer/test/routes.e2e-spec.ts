@@ -28,8 +28,11 @@ describe.each(ADAPTERS)('routes on %s', (adapter) => {
     const response = await request(app.getHttpServer()).get('/reports');
 
     expect(response.status).toBe(401);
-    // No token presented: the challenge names the scheme and realm, no error code (§3.1).
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="demo"');
+    // No token presented: one challenge per accepted scheme (Bearer, and DPoP by default), no
+    // error code (RFC 6750 §3.1, RFC 9449 §7.1).
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="demo", DPoP algs="ES256 RS256 PS256"',
+    );
   });
 
   it('refuses a malformed token: 401 with error="invalid_token"', async () => {
