@@ -276,14 +276,12 @@ function isLightweight(token: string): boolean {
 
 /** The principal, when its token may come with `scheme`; else the AuthError that says why not. */
 function matchScheme(principal: AuthPrincipal, scheme: TokenScheme): AuthPrincipal {
-  const bound = boundKeyOf(principal) !== undefined || principal.claims.typ === 'DPoP';
-  if (scheme === 'Bearer' && bound) {
+  const bound = boundKeyOf(principal) !== undefined;
+  const dpopTyp = principal.claims.typ === 'DPoP';
+  if (scheme === 'Bearer' && (bound || dpopTyp)) {
     throw new AuthError(AuthErrorCode.BoundTokenAsBearer, { kid: principal.kid });
   }
-  if (
-    scheme === 'DPoP' &&
-    !(bound && boundKeyOf(principal) !== undefined && principal.claims.typ === 'DPoP')
-  ) {
+  if (scheme === 'DPoP' && !(bound && dpopTyp)) {
     throw new AuthError(AuthErrorCode.UnboundTokenAsDpop, { kid: principal.kid });
   }
   return principal;
