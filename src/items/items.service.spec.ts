@@ -1,20 +1,35 @@
 import { NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import type { DatabaseService } from '../database/database.service.js';
 import { inMemoryDatabase } from '../database/testing.js';
+import type { Item } from './item.entity.js';
+import { ItemEvents } from './item-events.js';
 import { ItemsRepository } from './items.repository.js';
 import { ItemsService } from './items.service.js';
 
 describe('ItemsService', () => {
   let database: DatabaseService;
   let service: ItemsService;
+  let events: ItemEvents;
 
   beforeAll(async () => {
     database = await inMemoryDatabase();
-    service = new ItemsService(new ItemsRepository(database));
+    events = new ItemEvents();
+    service = new ItemsService(new ItemsRepository(database), events);
   });
 
   afterAll(async () => {
     await database.onApplicationShutdown();
+  });
+
+  it('announces each created item once it is stored, and nothing for a rename', async () => {
+    const announced: Item[] = [];
+    const subscription = events.created$.subscribe((item) => announced.push(item));
+
+    const item = await service.create('announced', 'u1');
+    await service.rename(item.id, 'renamed');
+    subscription.unsubscribe();
+
+    expect(announced).toEqual([item]);
   });
 
   it('answers an unknown id with 404 on read, rename and delete', async () => {

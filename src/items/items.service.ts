@@ -1,11 +1,15 @@
 import { Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
 import type { Item } from './item.entity.js';
+import { ItemEvents } from './item-events.js';
 import { ItemsRepository, type ItemListQuery, type ItemPage } from './items.repository.js';
 
 /** Item use cases; knows nothing of HTTP auth beyond the owner's id. */
 @Injectable()
 export class ItemsService {
-  constructor(@Inject(ItemsRepository) private readonly repository: ItemsRepository) {}
+  constructor(
+    @Inject(ItemsRepository) private readonly repository: ItemsRepository,
+    @Inject(ItemEvents) private readonly events: ItemEvents,
+  ) {}
 
   list(query: ItemListQuery): Promise<ItemPage> {
     return this.repository.list(query);
@@ -17,8 +21,11 @@ export class ItemsService {
     return item;
   }
 
-  create(name: string, owner: string): Promise<Item> {
-    return this.repository.create({ name, owner });
+  /** Creates the item and announces it (ItemEvents) once it is stored. */
+  async create(name: string, owner: string): Promise<Item> {
+    const item = await this.repository.create({ name, owner });
+    this.events.announceCreated(item);
+    return item;
   }
 
   /**

@@ -27,6 +27,7 @@ import { RedisConnection } from './redis/redis-connection.js';
 import { InMemoryRevocationList } from './revocation/in-memory-revocation-list.js';
 import { RevocationList } from './revocation/revocation-list.js';
 import { SharedRevocationList } from './revocation/shared-revocation-list.js';
+import { TokenWatch } from './sockets/token-watch.js';
 import { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';
 import { TokenVerifier } from './token/token-verifier.service.js';
 
@@ -96,6 +97,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     LogoutTokenValidator,
     BackchannelLogoutReceiver,
     DpopProofVerifier,
+    TokenWatch,
   ],
   // AuthSettings stays exported for the module's own classes an app registers itself
   // (registerGlobally: false); the package does not export it.
@@ -115,6 +117,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     RevocationList,
     LogoutJtiStore,
     DpopProofVerifier,
+    TokenWatch,
   ],
 })
 export class AuthModule extends ConfigurableAuthModule {}

@@ -74,6 +74,12 @@ export type { AuditEntry, AuditedRequest, LogoutAuditEntry } from './audit/audit
 export { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';
 export { RevocationList, type Logout, type RevocableToken } from './revocation/revocation-list.js';
 export { InMemoryRevocationList } from './revocation/in-memory-revocation-list.js';
+export {
+  TOKEN_WATCH_INTERVAL_MS,
+  TokenWatch,
+  type TokenEnd,
+  type WatchedToken,
+} from './sockets/token-watch.js';
 export { LogoutJtiStore } from './backchannel-logout/logout-jti-store.js';
 export { InMemoryLogoutJtiStore } from './backchannel-logout/in-memory-logout-jti-store.js';
 export { LogoutRefusalCode } from './backchannel-logout/logout-refusal.js';

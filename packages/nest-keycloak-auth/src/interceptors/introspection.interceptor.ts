@@ -12,9 +12,9 @@ import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { publishAccepted } from '../telemetry/auth-channels.js';
 import { IntrospectionClient } from '../introspection/introspection.client.js';
+import { isStillActive } from '../introspection/still-active.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
-import { boundKeyOf } from '../token/token-verifier.service.js';
+import type { AuthenticatedRequest } from '../principal.js';
 
 /** Set on a request once its token was found active, so a second registration asks no more. */
 const INTROSPECTED = Symbol('auth:introspected');
@@ -49,7 +49,7 @@ export class IntrospectionInterceptor implements NestInterceptor {
     // Fail closed: a route that asks for introspection never runs without a verified token.
     if (!request.accessToken) throw new AuthError(AuthErrorCode.MissingToken);
     const { accessToken, user } = request;
-    return from(this.isActive(accessToken, user)).pipe(
+    return from(isStillActive(this.introspection, accessToken, user)).pipe(
       switchMap((active) => {
         if (!active) throw new AuthError(AuthErrorCode.Inactive);
         request[INTROSPECTED] = true;
@@ -58,16 +58,5 @@ export class IntrospectionInterceptor implements NestInterceptor {
         return next.handle();
       }),
     );
-  }
-
-  /**
-   * Keycloak's answer; for a DPoP-bound token, active only while the answer names the same key
-   * (`cnf.jkt`) as the token the proof was checked against.
-   */
-  private async isActive(token: string, user: AuthPrincipal | undefined): Promise<boolean> {
-    const jkt = user && boundKeyOf(user);
-    if (jkt === undefined) return this.introspection.isActive(token, user?.exp, user?.realm);
-    const claims = await this.introspection.introspect(token, user?.exp, user?.realm);
-    return claims !== undefined && boundKeyOf({ claims }) === jkt;
   }
 }
