@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { authRequestOf } from '../context/auth-request.js';
 import type { Organization } from '../organizations/organization.js';
 import type { OrganizationRequest } from '../guards/organization.guard.js';
 
@@ -12,5 +13,5 @@ import type { OrganizationRequest } from '../guards/organization.guard.js';
  */
 export const CurrentOrganization = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Organization | undefined =>
-    context.switchToHttp().getRequest<OrganizationRequest>().organization,
+    authRequestOf<OrganizationRequest>(context)?.organization,
 );

@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { authRequestOf } from '../context/auth-request.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
 
 /**
@@ -9,5 +10,5 @@ import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
  */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthPrincipal | undefined =>
-    context.switchToHttp().getRequest<AuthenticatedRequest>().user,
+    authRequestOf<AuthenticatedRequest>(context)?.user,
 );

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthSettings } from '../auth-settings.js';
+import { authRequestOf } from '../context/auth-request.js';
 import { DpopProofVerifier, type DpopRequest } from '../dpop/dpop-proof.verifier.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { RouteAuthCache, type RouteAuth } from '../metadata/route-auth.js';
@@ -25,7 +26,8 @@ export type GuardedRequest = AuthenticatedRequest & DpopRequest;
  * whose session was logged out (the revocation list) is refused, even when the verified-token
  * cache answered. A DPoP-bound token comes with the DPoP scheme and a proof checked on every
  * request (RFC 9449); a Bearer token is refused where DPoP is required (`dpopMode: 'required'`,
- * `@RequireDpop()`). Non-HTTP contexts are refused (fail closed), not waved through.
+ * `@RequireDpop()`). A context without a request to read (see `authRequestOf`) is refused
+ * (fail closed), not waved through.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -47,9 +49,9 @@ export class JwtAuthGuard implements CanActivate {
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
-    if (context.getType() !== 'http') throw new AuthError(AuthErrorCode.MissingToken);
+    const request = authRequestOf<GuardedRequest>(context);
+    if (request === undefined) throw new AuthError(AuthErrorCode.MissingToken);
     const route = this.routes.get(context.getHandler(), context.getClass());
-    const request = context.switchToHttp().getRequest<GuardedRequest>();
     const credentials = credentialsOf(request, this.dpopAccepted(route));
     if (credentials.scheme === 'Bearer' && this.dpopRequired(route)) {
       throw new AuthError(AuthErrorCode.DpopRequired);

@@ -1,5 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import type { CheckedRules } from '../audit/audit-trail.js';
+import { authRequestOf } from '../context/auth-request.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
 import { RuleGuard, type RuleVerdict } from './rule.guard.js';
@@ -28,8 +29,8 @@ export class RolesGuard extends RuleGuard<RoleRule> {
    */
   protected override withoutRule(context: ExecutionContext): boolean {
     if (this.routeOf(context).isPublic) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (request.user) this.audit?.logAccepted('authentication', request);
+    const request = authRequestOf<AuthenticatedRequest>(context);
+    if (request?.user) this.audit?.logAccepted('authentication', request);
     return true;
   }
 

@@ -52,6 +52,20 @@ describe('RuleGuard', () => {
     expect(run).toThrow(expect.objectContaining({ code: AuthErrorCode.MissingToken }) as AuthError);
   });
 
+  it('refuses a context it cannot read a request from, even with a principal on its arguments', () => {
+    const guard = new RealmsGuard(new Reflector());
+    const request = { user: testPrincipal({ realm: 'partners' }) };
+    const context = createHttpContext({
+      controller: PartnersController,
+      handler: PartnersController.prototype.partnersOnly,
+      request,
+      type: 'rpc',
+    });
+    expect(() => guard.canActivate(context)).toThrow(
+      expect.objectContaining({ code: AuthErrorCode.MissingToken }) as AuthError,
+    );
+  });
+
   it('audits an accepted request once, and a route without the rule not at all', () => {
     const audit = new AuditTrail(settings);
     const accepted = jest.spyOn(audit, 'accepted').mockImplementation(() => undefined);

@@ -1,6 +1,7 @@
 import { Inject, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditTrail, type CheckedRules } from '../audit/audit-trail.js';
+import { authRequestOf } from '../context/auth-request.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { RouteAuthCache, type RouteAuth } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
@@ -34,9 +35,9 @@ export abstract class RuleGuard<
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const rule = this.readRule(context);
     if (rule === undefined) return this.withoutRule(context);
-    const request = context.switchToHttp().getRequest<TRequest>();
-    const principal = request.user;
-    if (!principal) throw new AuthError(AuthErrorCode.MissingToken);
+    const request = authRequestOf<TRequest>(context);
+    const principal = request?.user;
+    if (request === undefined || !principal) throw new AuthError(AuthErrorCode.MissingToken);
     const verdict = this.check(principal, rule, request);
     if (verdict instanceof Promise) {
       return verdict.then((found) => this.conclude(found, rule, request));

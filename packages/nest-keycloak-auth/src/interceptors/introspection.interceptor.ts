@@ -9,6 +9,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { from, switchMap, type Observable } from 'rxjs';
 import { AuditTrail } from '../audit/audit-trail.js';
+import { authRequestOf } from '../context/auth-request.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { publishAccepted } from '../telemetry/auth-channels.js';
 import { IntrospectionClient } from '../introspection/introspection.client.js';
@@ -44,10 +45,11 @@ export class IntrospectionInterceptor implements NestInterceptor {
       return next.handle();
     }
 
-    const request = context.switchToHttp().getRequest<IntrospectedRequest>();
-    if (request[INTROSPECTED]) return next.handle();
+    const request = authRequestOf<IntrospectedRequest>(context);
+    if (request?.[INTROSPECTED]) return next.handle();
     // Fail closed: a route that asks for introspection never runs without a verified token.
-    if (!request.accessToken) throw new AuthError(AuthErrorCode.MissingToken);
+    if (request === undefined || !request.accessToken)
+      throw new AuthError(AuthErrorCode.MissingToken);
     const { accessToken, user } = request;
     return from(isStillActive(this.introspection, accessToken, user)).pipe(
       switchMap((active) => {
