@@ -93,12 +93,15 @@ describe('AuthMetrics', () => {
     publish.publish(Object.freeze({ cache: 'verified_token', result: 'hit' }));
     publish.publish(Object.freeze({ cache: 'verified_token', result: 'miss' }));
     publish.publish(Object.freeze({ cache: 'introspection', result: 'miss' }));
+    publish.publish(Object.freeze({ cache: 'authorization', result: 'hit' }));
     publish.publish({ cache: 'some-future-cache', result: 'hit' }); // ignored, not a crash
     expect(await value(registry, 'verified_token_cache_requests_total', { result: 'hit' })).toBe(2);
     expect(await value(registry, 'verified_token_cache_requests_total', { result: 'miss' })).toBe(
       1,
     );
     expect(await value(registry, 'introspection_cache_requests_total', { result: 'miss' })).toBe(1);
+    expect(await value(registry, 'authorization_cache_requests_total', { result: 'hit' })).toBe(1);
+    expect(await value(registry, 'authorization_cache_requests_total', { result: 'miss' })).toBe(0);
   });
 
   it('holds the last key set: its size and when it was fetched', async () => {

@@ -72,6 +72,7 @@ export class AuthMetrics implements OnModuleInit, OnModuleDestroy {
     this.cacheLookups = {
       verified_token: cacheCounter('verified_token', 'verified-token', registers),
       introspection: cacheCounter('introspection', 'introspection answer', registers),
+      authorization: cacheCounter('authorization', 'authorization decision', registers),
     };
     this.jwksKeys = new Gauge({
       name: 'jwks_keys',

@@ -64,6 +64,14 @@ describe.each(ADAPTERS)('%s: three replicas sharing one Redis', (adapter) => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ logout_token: logoutToken }),
     });
+  /** Each replica's count of misses in one of its caches. */
+  const missesOf = (cache: 'introspection' | 'authorization') =>
+    Promise.all(
+      replicas.map(async (replica) => {
+        const text = await (await fetch(replica.metricsUrl)).text();
+        return sample(text, `${cache}_cache_requests_total{result="miss"}`) ?? 0;
+      }),
+    );
   /** Whether every replica refuses the token as logged out. */
   const refusedEverywhere = async (token: string) => {
     const answers = await Promise.all(replicas.map((replica) => get(replica, '/me', token)));
@@ -139,6 +147,41 @@ describe.each(ADAPTERS)('%s: three replicas sharing one Redis', (adapter) => {
     expect(keycloak.requests.introspect).toBe(1);
     expect(keycloak.decisionRequests - decisions).toBe(1);
   });
+
+  it.each([
+    ['introspection', 'introspect', 'DELETE', '/items/999999', 404],
+    ['authorization', 'token', 'POST', '/items', 201],
+  ] as const)(
+    'asks Keycloak once for the %s the three replicas all miss while the first is still asking',
+    async (cache, endpoint, method, path, status) => {
+      const admin = await keycloak.tokenFor('alice');
+      const before = await missesOf(cache);
+      keycloak.resetCounts();
+      const decisions = keycloak.decisionRequests;
+      keycloak.setFault(endpoint, { delayMs: 60_000 });
+      const held = keycloak.delayedRequest();
+      const answers = Promise.all(
+        replicas.map((replica) =>
+          fetch(`${replica.base}${path}`, {
+            method,
+            headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+            body: method === 'POST' ? JSON.stringify({ name: `held ${adapter}` }) : undefined,
+          }).then((answer) => answer.status),
+        ),
+      );
+      await held;
+      // Every replica has looked and missed while Keycloak still holds the first question.
+      await within(5_000, async () =>
+        (await missesOf(cache)).every((misses, i) => misses > before[i]),
+      );
+      keycloak.setFault(endpoint, undefined);
+      keycloak.releaseDelayed();
+
+      expect(await answers).toEqual([status, status, status]);
+      if (cache === 'introspection') expect(keycloak.requests.introspect).toBe(1);
+      else expect(keycloak.decisionRequests - decisions).toBe(1);
+    },
+  );
 
   it('counts failed authentications for the cluster: spread over three replicas, 429 from any', async () => {
     const statuses: number[] = [];
@@ -216,7 +259,7 @@ const API_USER = {
     'resetchannels',
     '&nest-keycloak-auth:nest-api:*',
     '-@all',
-    ...'get set eval evalsha incr pexpire pttl zadd zrangebyscore zremrangebyscore multi exec publish subscribe ping auth hello select'
+    ...'get set del eval evalsha incr pexpire pttl zadd zrangebyscore zremrangebyscore multi exec publish subscribe ping auth hello select'
       .split(' ')
       .map((command) => `+${command}`),
   ],

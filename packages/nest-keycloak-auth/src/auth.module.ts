@@ -64,7 +64,13 @@ import { TokenVerifier } from './token/token-verifier.service.js';
         s: AuthSettings,
         keycloak: KeycloakIntrospectionClient,
         redis: RedisConnection,
-      ) => new CachingIntrospectionClient(keycloak, s.introspectionCacheTtlMs, redis),
+      ) =>
+        new CachingIntrospectionClient(
+          keycloak,
+          s.introspectionCacheTtlMs,
+          redis,
+          s.introspectionTimeoutMs + s.redisTimeoutMs,
+        ),
     },
     ServiceTokenClient,
     AuditTrail,
@@ -77,7 +83,14 @@ import { TokenVerifier } from './token/token-verifier.service.js';
         s: AuthSettings,
         keycloak: KeycloakPolicyDecisionClient,
         redis: RedisConnection,
-      ) => new CachingPolicyDecisionClient(keycloak, s.authzDecisionTtlMs, Date.now, redis),
+      ) =>
+        new CachingPolicyDecisionClient(
+          keycloak,
+          s.authzDecisionTtlMs,
+          Date.now,
+          redis,
+          s.authzTimeoutMs + s.redisTimeoutMs,
+        ),
     },
     // In process, or shared by the replicas through Redis when `redisUrl` is set.
     {

@@ -12,7 +12,8 @@ const MAX_DECISIONS = 10_000;
  * `ttlMs` (never past the token's `exp`; 0 keeps none), grants and denials alike, so a policy
  * changed in Keycloak takes effect within the TTL. Concurrent identical checks share one
  * request. Failures are never remembered. Keyed by the token's SHA-256, never the token. With a
- * configured Redis the decisions are shared by every replica.
+ * configured Redis the decisions are shared by every replica, and one replica asks while the
+ * others wait for its answer.
  */
 export class CachingPolicyDecisionClient extends PolicyDecisionClient {
   private readonly decisions: SharedCache<PolicyDecision>;
@@ -23,9 +24,17 @@ export class CachingPolicyDecisionClient extends PolicyDecisionClient {
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
     redis?: RedisConnection,
+    /** How long one replica may ask before another may too: the call's timeout. */
+    leaseMs?: number,
   ) {
     super();
-    this.decisions = new SharedCache<PolicyDecision>('authorization', MAX_DECISIONS, redis, now);
+    this.decisions = new SharedCache<PolicyDecision>(
+      'authorization',
+      MAX_DECISIONS,
+      redis,
+      now,
+      leaseMs,
+    );
   }
 
   override async decide(
@@ -41,17 +50,18 @@ export class CachingPolicyDecisionClient extends PolicyDecisionClient {
 
     let request = this.pending.get(key);
     if (!request) {
-      request = this.inner
-        .decide(token, permission, expiresAt, realm)
+      request = this.decisions
+        .fetchOnce(key, async () => {
+          const decision = await this.inner.decide(token, permission, expiresAt, realm);
+          const until = Math.min(
+            this.now() + this.ttlMs,
+            expiresAt === undefined ? Infinity : expiresAt * 1000,
+          );
+          return { value: decision, until };
+        })
         .finally(() => this.pending.delete(key));
       this.pending.set(key, request);
     }
-    const decision = await request;
-    const until = Math.min(
-      this.now() + this.ttlMs,
-      expiresAt === undefined ? Infinity : expiresAt * 1000,
-    );
-    await this.decisions.set(key, decision, until);
-    return decision;
+    return request;
   }
 }

@@ -2,7 +2,7 @@ import { IntrospectionClient, type IntrospectedClaims } from './introspection.cl
 import { publishCacheLookup } from '../telemetry/auth-channels.js';
 import { tokenDigest } from '../token/token-digest.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
-import { SharedCache } from '../redis/shared-cache.js';
+import { SharedCache, type Entry } from '../redis/shared-cache.js';
 
 /** Answers kept at most; beyond it the oldest is dropped. */
 const MAX_ANSWERS = 10_000;
@@ -19,8 +19,8 @@ interface Answer {
  * Wraps an IntrospectionClient and remembers its answers: `active: true` for `ttlMs` (never
  * past `exp`; 0 keeps none), `active: false` until `exp` (a revoked token does not come back),
  * and concurrent checks of one token share one request. Keyed by the token's SHA-256. With a
- * configured Redis the answers are shared by every replica (one introspection per token per TTL
- * for the whole cluster).
+ * configured Redis the answers are shared by every replica, and one replica asks while the
+ * others wait for its answer: one introspection per token per TTL for the whole cluster.
  */
 export class CachingIntrospectionClient extends IntrospectionClient {
   private readonly answers: SharedCache<Answer>;
@@ -31,9 +31,11 @@ export class CachingIntrospectionClient extends IntrospectionClient {
     private readonly inner: IntrospectionClient,
     private readonly ttlMs: number,
     redis?: RedisConnection,
+    /** How long one replica may ask before another may too: the call's timeout. */
+    leaseMs?: number,
   ) {
     super();
-    this.answers = new SharedCache<Answer>('introspection', MAX_ANSWERS, redis);
+    this.answers = new SharedCache<Answer>('introspection', MAX_ANSWERS, redis, Date.now, leaseMs);
   }
 
   override async isActive(token: string, expiresAt?: number, realm?: string): Promise<boolean> {
@@ -45,14 +47,15 @@ export class CachingIntrospectionClient extends IntrospectionClient {
     let request = this.pending.get(key);
     if (!request) {
       // Keyed by the token alone: its realm is fixed by its issuer.
-      request = this.inner
-        .isActive(token, expiresAt, realm)
+      request = this.answers
+        .fetchOnce(key, async () =>
+          this.entryOf({ active: await this.inner.isActive(token, expiresAt, realm) }, expiresAt),
+        )
+        .then((answer) => answer.active)
         .finally(() => this.pending.delete(key));
       this.pending.set(key, request);
     }
-    const active = await request;
-    await this.remember(key, { active }, expiresAt);
-    return active;
+    return request;
   }
 
   override async introspect(
@@ -68,22 +71,30 @@ export class CachingIntrospectionClient extends IntrospectionClient {
 
     let request = this.pendingClaims.get(key);
     if (!request) {
-      request = this.inner
-        .introspect(token, expiresAt, realm)
+      request = this.answers
+        .fetchOnce(
+          key,
+          async () => {
+            const claims = await this.inner.introspect(token, expiresAt, realm);
+            return this.entryOf({ active: claims !== undefined, claims }, expiresAt);
+          },
+          // An `isActive` answer elsewhere has no claims: this call still needs them.
+          (answer) => !answer.active || answer.claims !== undefined,
+        )
+        .then((answer) => answer.claims)
         .finally(() => this.pendingClaims.delete(key));
       this.pendingClaims.set(key, request);
     }
-    const claims = await request;
-    await this.remember(key, { active: claims !== undefined, claims }, expiresAt);
-    return claims;
+    return request;
   }
 
-  private remember(key: string, answer: Answer, expiresAt: number | undefined): Promise<void> {
+  /** The answer with how long it is kept. */
+  private entryOf(answer: Answer, expiresAt: number | undefined): Entry<Answer> {
     const now = Date.now();
     const expMs = expiresAt === undefined ? undefined : expiresAt * 1000;
     const until = answer.active
       ? Math.min(now + this.ttlMs, expMs ?? now)
       : (expMs ?? now + INACTIVE_WITHOUT_EXP_MS);
-    return this.answers.set(key, answer, until);
+    return { value: answer, until };
   }
 }

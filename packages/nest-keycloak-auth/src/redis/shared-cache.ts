@@ -1,17 +1,22 @@
 import type { SharedUse } from '../telemetry/auth-channels.js';
 import type { RedisConnection } from './redis-connection.js';
 
-interface Entry<T> {
+/** A value and the time it is kept until. */
+export interface Entry<T> {
   readonly value: T;
   /** Epoch ms after which the entry is not used. */
   readonly until: number;
 }
+
+/** How often a replica waiting for another's answer looks for it in Redis. */
+const WAIT_POLL_MS = 10;
 
 /**
  * Answers kept until a time each: in this process (bounded, oldest dropped first) and, when a
  * Redis connection is given and configured, in Redis too, so one replica's answer serves all.
  * A lookup reads this process first, then Redis, keeping what Redis had with the same end time.
  * Values travel as JSON; what does not parse counts as a miss. Redis failing only makes misses.
+ * {@link fetchOnce} makes one replica fetch a missing value while the others wait for it.
  */
 export class SharedCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -21,6 +26,8 @@ export class SharedCache<T> {
     private readonly maxEntries: number,
     private readonly redis?: RedisConnection,
     private readonly now: () => number = Date.now,
+    /** How long one replica may fetch a key before another may too (its call's timeout). */
+    private readonly leaseMs = 3_000,
   ) {}
 
   /** The value kept for `key`, if any is still in force. */
@@ -55,6 +62,70 @@ export class SharedCache<T> {
         expiration: { type: 'PX', value: Math.ceil(ms) },
       }),
     );
+  }
+
+  /**
+   * Fetches the value for a missing `key` and keeps it, once for the cluster: the replica that
+   * takes the key's lease (`SET NX PX`) calls `fetch`; the others meanwhile look for its answer
+   * in Redis every few ms, and fetch themselves only when the lease ends without one (its
+   * holder failed or died) or an answer they cannot use (`usable`) arrives. Without Redis, or
+   * when it fails, this process fetches alone.
+   */
+  async fetchOnce(
+    key: string,
+    fetch: () => Promise<Entry<T>>,
+    usable: (value: T) => boolean = () => true,
+  ): Promise<T> {
+    const redis = this.redis;
+    if (!redis?.configured) return this.fetchAndSet(key, fetch);
+    const lease = redis.key(this.use, key, 'lease');
+    const taken = await redis.attempt(this.use, (commands) =>
+      commands.set(lease, '1', {
+        condition: 'NX',
+        expiration: { type: 'PX', value: this.leaseMs },
+      }),
+    );
+    if (taken === undefined || taken.value === 'OK') {
+      try {
+        return await this.fetchAndSet(key, fetch);
+      } finally {
+        if (taken !== undefined) await redis.attempt(this.use, (commands) => commands.del(lease));
+      }
+    }
+    const answered = await this.waitFor(key, lease, usable);
+    return answered !== undefined ? answered : this.fetchAndSet(key, fetch);
+  }
+
+  /** Another replica's answer once Redis has it; undefined when its lease ends without one. */
+  private async waitFor(
+    key: string,
+    lease: string,
+    usable: (value: T) => boolean,
+  ): Promise<T | undefined> {
+    const redis = this.redis!;
+    const shared = redis.key(this.use, key);
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+      const found = await redis.attempt(this.use, (commands) =>
+        commands.multi().get(shared).pTTL(lease).exec(),
+      );
+      if (found === undefined) return undefined;
+      const [text, leaseLeft] = found.value as unknown as [string | null, number];
+      const entry = parse<T>(text);
+      if (entry !== undefined && entry.until > this.now()) {
+        if (!usable(entry.value)) return undefined;
+        this.keep(key, entry);
+        return entry.value;
+      }
+      // PTTL answers -2 once the key is gone: the holder ended without an answer.
+      if (leaseLeft === -2) return undefined;
+    }
+  }
+
+  private async fetchAndSet(key: string, fetch: () => Promise<Entry<T>>): Promise<T> {
+    const { value, until } = await fetch();
+    await this.set(key, value, until);
+    return value;
   }
 
   private keep(key: string, entry: Entry<T>): void {
