@@ -164,7 +164,7 @@ function replicaLines(all: Measurement[], info: RunInfo): string[] {
     ...rows.map((m) => replicaRow(m, one(m))),
     '',
     ...costLines(all),
-    `- In replicas-3-redis each replica's first request with a token (a local miss) reads Redis: one GET per token and replica a run, and one introspection (or decision) and SET per token for the cluster. Keycloak requests beyond one per token and run there (${extraText(all)}) are tokens two replicas asked about before the first answer was back and stored: nothing makes a replica wait for another's request. Key-set refreshes (jwks, once an instance's keys are 600 s old), if any, are in the breakdown but not counted.`,
+    `- In replicas-3-redis each replica's first request with a token (a local miss) reads Redis: one GET per token and replica a run, and one introspection (or decision) and SET per token for the cluster. Keycloak requests beyond one per token and run there (${extraText(all)}) would be tokens two replicas asked Keycloak about at once: a replica that misses takes the token's lease in Redis (\`SET NX PX\`) before it asks, and the others wait for its answer instead of asking too (docs/scaling.md). Key-set refreshes (jwks, once an instance's keys are 600 s old), if any, are in the breakdown but not counted.`,
     "- `POST /items` sends `{}`: the guards (JWT, roles, `@Permission`'s decision) run before the pipes, so each request asks for the decision (or finds it cached), then ValidationPipe answers 400, the expected answer.",
     '',
   ];

@@ -66,6 +66,16 @@ describe('SharedCache.fetchOnce', () => {
     expect(redis.values.has('introspection:k:lease')).toBe(false);
   });
 
+  it('takes the lease but uses the answer the last holder stored since the miss', async () => {
+    const missed = await cache.get('k');
+    redis.values.set('introspection:k', JSON.stringify({ value: 'stored', until: FUTURE }));
+
+    await expect(cache.fetchOnce('k', fetch('mine'))).resolves.toBe('stored');
+    expect(missed).toBeUndefined();
+    expect(fetches).toBe(0);
+    expect(redis.values.has('introspection:k:lease')).toBe(false);
+  });
+
   it("waits for the lease holder's answer instead of fetching", async () => {
     redis.values.set('introspection:k:lease', '1');
     const waiting = cache.fetchOnce('k', fetch('mine'));

@@ -39,14 +39,7 @@ export class SharedCache<T> {
       this.entries.delete(key);
     }
     if (!this.redis?.configured) return undefined;
-    const redis = this.redis;
-    const shared = await redis.attempt(this.use, (commands) =>
-      commands.get(redis.key(this.use, key)),
-    );
-    const entry = parse<T>(shared?.value);
-    if (entry === undefined || entry.until <= now) return undefined;
-    this.keep(key, entry);
-    return entry.value;
+    return this.readShared(key);
   }
 
   /** Keeps `value` for `key` until `until` (epoch ms); resolves once Redis has it too. */
@@ -85,11 +78,15 @@ export class SharedCache<T> {
         expiration: { type: 'PX', value: this.leaseMs },
       }),
     );
-    if (taken === undefined || taken.value === 'OK') {
+    if (taken === undefined) return this.fetchAndSet(key, fetch);
+    if (taken.value === 'OK') {
       try {
+        // The last holder may have stored its answer and ended its lease since our miss.
+        const stored = await this.readShared(key);
+        if (stored !== undefined && usable(stored)) return stored;
         return await this.fetchAndSet(key, fetch);
       } finally {
-        if (taken !== undefined) await redis.attempt(this.use, (commands) => commands.del(lease));
+        await redis.attempt(this.use, (commands) => commands.del(lease));
       }
     }
     const answered = await this.waitFor(key, lease, usable);
@@ -120,6 +117,18 @@ export class SharedCache<T> {
       // PTTL answers -2 once the key is gone: the holder ended without an answer.
       if (leaseLeft === -2) return undefined;
     }
+  }
+
+  /** The value Redis holds for `key`, kept in process with its end time; undefined if none. */
+  private async readShared(key: string): Promise<T | undefined> {
+    const redis = this.redis!;
+    const shared = await redis.attempt(this.use, (commands) =>
+      commands.get(redis.key(this.use, key)),
+    );
+    const entry = parse<T>(shared?.value);
+    if (entry === undefined || entry.until <= this.now()) return undefined;
+    this.keep(key, entry);
+    return entry.value;
   }
 
   private async fetchAndSet(key: string, fetch: () => Promise<Entry<T>>): Promise<T> {
