@@ -24,6 +24,8 @@ export interface LoadOptions {
   tokensFile?: string;
   /** Send the file's lines in turn from this byte offset (otherwise its first line every time). */
   rotateFrom?: number;
+  /** With `rotateFrom`: each line is `<token> <proof>`, sent with the DPoP scheme and header. */
+  dpop?: boolean;
   /** Run for this long (whole seconds: wrk's unit). */
   durationSeconds: number;
   /** Pin wrk to this CPU with taskset. */
@@ -124,6 +126,7 @@ function wrkArgs(options: LoadOptions, extra: string[]): string[] {
   if (options.targets) args.push(`targets=${options.targets.join(',')}`);
   if (options.tokensFile) args.push(`tokens=${options.tokensFile}`);
   if (options.rotateFrom !== undefined) args.push('rotate=1', `offset=${options.rotateFrom}`);
+  if (options.dpop) args.push('dpop=1');
   // Counting per status costs wrk a Lua call per response: only where 2xx is not the answer.
   if (options.expectedStatus >= 300) args.push('statuses=1');
   return [...args, ...extra];

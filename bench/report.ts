@@ -12,6 +12,7 @@ export type InstanceName =
   | 'fastify'
   | 'ceiling-fastify'
   | 'revocation'
+  | 'dpop'
   | 'replicas-1'
   | 'replicas-3-redis'
   | 'replicas-3'
@@ -37,7 +38,8 @@ export interface InstanceKind {
  * fastify next to its ceiling (and two runs from cache-on). A ceiling is bench/ceiling/main.ts:
  * a bare Nest app on the same adapter, serving the same routes and bodies with nothing else.
  * revocation (cache-on with 10,000 sessions revoked) comes two runs after cache-on, so the
- * flags' pair stays back to back. The replica instances (issue 22) are compared among themselves
+ * flags' pair stays back to back; dpop (cache-on's route with a DPoP-bound token and a fresh
+ * proof per request) right after it. The replica instances (issue 22) are compared among themselves
  * only, one replica first. The API instances up to replicas-3 run bench/api-no-io.ts (the app
  * with a repository without I/O); the database ones, last since no target divides them, run
  * `dist/main.js` itself.
@@ -50,6 +52,7 @@ export const INSTANCES: Record<InstanceName, InstanceKind> = {
   'cache-on': { adapter: 'express', ceiling: false },
   'cache-on-noflags': { adapter: 'express', ceiling: false },
   revocation: { adapter: 'express', ceiling: false },
+  dpop: { adapter: 'express', ceiling: false },
   fastify: { adapter: 'fastify', ceiling: false },
   'ceiling-fastify': { adapter: 'fastify', ceiling: true },
   'replicas-1': { adapter: 'express', ceiling: false },

@@ -11,7 +11,9 @@
  * hit with 10,000 and 100,000 distinct tokens; tokens-10k keeps entries for the whole run, see
  * INSTANCE_SETUP), `revocation` (cache-on with BACKCHANNEL_LOGOUT_AUDIENCES set and 10,000
  * other sessions logged out through POST /auth/backchannel-logout before the runs; the lookup
- * alone is timed by bench/revocation-lookup.ts), `fastify` (HTTP_ADAPTER=fastify), the replicas
+ * alone is timed by bench/revocation-lookup.ts), `dpop` (cache-on's `GET /items` with alice's
+ * DPoP-bound token and a fresh proof per request, signed before each run by bench/dpop-setup.ts),
+ * `fastify` (HTTP_ADAPTER=fastify), the replicas
  * of issue 22 (`replicas-1`: one process; `replicas-3-redis`: three sharing one redis-server,
  * bench/redis-process.ts; `replicas-3`: three without Redis), the ceiling (bench/ceiling/main.ts, a
  * bare Nest app with the same routes and bodies) as `ceiling-express` and `ceiling-fastify`,
@@ -85,6 +87,7 @@ import {
   signLogouts,
   type Logouts,
 } from './revocation-setup.js';
+import { DpopRequests } from './dpop-setup.js';
 import { BENCH_ITEM_COUNT, BENCH_ITEMS, benchItemName } from './items-fixture.js';
 import {
   combine,
@@ -96,6 +99,7 @@ import {
   type LoadSample,
 } from './load.js';
 import { resultsFile, serverNode } from './node-line.js';
+import { dpopSection } from './report-dpop.js';
 import { sharedStateSection, sharedStateTargets } from './report-shared-state.js';
 import {
   evaluateTargets,
@@ -186,6 +190,8 @@ interface InstanceSetup {
   slice?: number;
   /** Logouts of other sessions posted to it before the runs (its receiver must be on). */
   logouts?: number;
+  /** Its authenticated routes send alice's DPoP-bound token with a fresh proof each request. */
+  dpop?: boolean;
   /** wrk's connections in all, instead of BENCH_CONNECTIONS. */
   connections?: number;
   /** Run without start:prod's node flags (only exists when start:prod has some). */
@@ -273,6 +279,16 @@ const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
     logouts: REVOKED_SESSIONS,
     auth: {
       items: `${ALICE}: verified-token cache hit, then the revocation list, holding ${REVOKED_SESSIONS.toLocaleString('en-US')} other sessions`,
+    },
+  },
+  // cache-on's route with the DPoP scheme (issue 23): the token's check is the same cache hit,
+  // and each request's new proof is checked in full (signature, claims, its jti remembered).
+  dpop: {
+    routes: ['items'],
+    env: { HTTP_ADAPTER: 'express' },
+    dpop: true,
+    auth: {
+      items: `${ALICE}, DPoP-bound: verified-token cache hit, then a fresh ES256 proof checked (signature, htm/htu/iat/ath/jkt, jti not seen before)`,
     },
   },
   'replicas-1': REPLICA_SETUP('one replica, no Redis'),
@@ -422,6 +438,10 @@ async function main(): Promise<number> {
     rotationFiles.set(size, await writeTokens(`rotation-${size}`, signed!.tokens.slice(0, size)));
   }
   const sliceFiles = await writeSlices(scenarios, rotationFiles);
+  const dpop = names.some((name) => INSTANCE_SETUP[name].dpop)
+    ? await DpopRequests.create(standIn, join(OUT, 'tokens-dpop.txt'))
+    : undefined;
+  if (dpop) tokenFiles.push(dpop.path);
   const logouts = names.some((name) => INSTANCE_SETUP[name].logouts)
     ? await signLogouts(standIn, REVOKED_SESSIONS)
     : undefined;
@@ -459,6 +479,7 @@ async function main(): Promise<number> {
         ? { rotation: new TokenRotation(rotationFiles.get(scenario.tokens)!) }
         : {}),
     ...(INSTANCES[scenario.instance].redis ? { redis } : {}),
+    ...(INSTANCE_SETUP[scenario.instance].dpop && scenario.authenticated ? { dpop } : {}),
     pinned: pinning.pinned,
     samples: [],
     keycloak: {},
@@ -555,7 +576,8 @@ async function main(): Promise<number> {
     ...(redisVersion ? { redis: redisVersion } : {}),
   };
   const targets = [...evaluateTargets(measurements, info), ...sharedStateTargets(measurements)];
-  const raw = renderMarkdown(measurements, info, targets, sharedStateSection(measurements, info));
+  const sections = [...sharedStateSection(measurements, info), ...dpopSection(measurements)];
+  const raw = renderMarkdown(measurements, info, targets, sections);
   const markdown = await format(raw, { ...(await resolveConfig(results)), filepath: results });
   await writeFile(results, markdown);
   process.stdout.write(`\n${markdown}\nWritten to ${relative(ROOT, results)}\n`);
@@ -821,6 +843,8 @@ interface ScenarioRun {
   slices?: TokenFile[];
   /** The Redis its replicas share, whose CPU time it counts. */
   redis?: RedisProcess;
+  /** A DPoP scenario's token and proofs, signed afresh before each run. */
+  dpop?: DpopRequests;
   /** wrk goes to BENCH_CPU. */
   pinned: boolean;
   samples: LoadSample[];
@@ -841,11 +865,13 @@ function optionsOf(run: ScenarioRun, alice = false): Omit<LoadOptions, 'duration
   const slice = slices?.[run.samples.length % slices.length];
   const tokens = alice
     ? { tokensFile: run.token.path }
-    : slice
-      ? { tokensFile: slice.path, rotateFrom: 0 }
-      : rotation
-        ? { tokensFile: rotation.file.path, rotateFrom: rotation.offset }
-        : { tokensFile: run.token.path };
+    : run.dpop
+      ? { tokensFile: run.dpop.path, rotateFrom: 0, dpop: true }
+      : slice
+        ? { tokensFile: slice.path, rotateFrom: 0 }
+        : rotation
+          ? { tokensFile: rotation.file.path, rotateFrom: rotation.offset }
+          : { tokensFile: run.token.path };
   return {
     url: targets[0].url + scenario.path,
     method: scenario.method,
@@ -870,6 +896,7 @@ async function warmUp(run: ScenarioRun, keycloak: KeycloakStandIn): Promise<void
     ? `one pass over ${rotation.size.toLocaleString('en-US')} tokens`
     : `${WARMUP} s`;
   progress(`${scenario.instance}: warm-up ${scenario.method} ${scenario.path} (${what})\n`);
+  await refillProofs(run);
   const started = performance.now();
   if (rotation) {
     await pass(optionsOf(run), rotation.size, WARMUP_PASS_MAX_SECONDS);
@@ -877,7 +904,8 @@ async function warmUp(run: ScenarioRun, keycloak: KeycloakStandIn): Promise<void
     // (tokens from the first again) before it exited: the measured runs start past those.
     rotation.skip(CONNECTIONS);
   } else {
-    await load({ ...optionsOf(run), durationSeconds: WARMUP });
+    const sample = await load({ ...optionsOf(run), durationSeconds: WARMUP });
+    run.dpop?.sent(sample.tokensTaken);
   }
   await settle(run, keycloak);
   if (rotation) {
@@ -921,6 +949,13 @@ async function warmUpReplicas(run: ScenarioRun, keycloak: KeycloakStandIn): Prom
   await quiet(keycloak);
 }
 
+/** A DPoP scenario's fresh proofs for its next run (outside the measured time). */
+async function refillProofs(run: ScenarioRun): Promise<void> {
+  if (!run.dpop) return;
+  const seconds = await run.dpop.refill(run.targets[0].url + run.scenario.path);
+  progress(`${run.scenario.instance}: proofs for the next run signed in ${seconds.toFixed(1)} s\n`);
+}
+
 /** wrk's connections for a scenario: its instance's own number, or BENCH_CONNECTIONS. */
 const connectionsOf = (scenario: Scenario): number =>
   INSTANCE_SETUP[scenario.instance].connections ?? CONNECTIONS;
@@ -941,6 +976,7 @@ async function measureOnce(
   round: number,
 ): Promise<void> {
   const { scenario, targets } = run;
+  await refillProofs(run);
   const before = { ...keycloak.requests };
   const options = optionsOf(run);
   const redisBefore = (await run.redis?.cpuMs()) ?? 0;
@@ -952,6 +988,7 @@ async function measureOnce(
   run.roundCpuMs.push(cpuMs);
   if (scenario.slice) run.roundTokens.push(Math.min(scenario.slice, sample.tokensTaken));
   run.rotation?.skip(sample.tokensTaken);
+  run.dpop?.sent(sample.tokensTaken);
   await settle(run, keycloak);
   sample.endedAt = performance.now(); // the counters below cover the settling request too
   for (const [endpoint, n] of Object.entries(keycloak.requests)) {

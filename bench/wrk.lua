@@ -9,6 +9,8 @@
 --                       i-th; with rotate=1 thread i takes every <count>-th line from the i-th
 --                       on, so the threads deal one token sequence out as a round-robin
 --                       balancer deals requests
+--   dpop=1              with rotate=1: each line is "<token> <proof>", sent as
+--                       Authorization: DPoP <token> and DPoP: <proof>
 --   statuses=1          count the responses per status (otherwise wrk counts status >= 400 only)
 --   stop=<n>            exit once n responses came back (a warm-up pass over a rotation); wrk
 --                       itself only stops at the end of -d, and prints nothing then
@@ -56,7 +58,7 @@ end
 -- A request per call with the next token: the request's bytes around the token are built once.
 -- Of the lines from `offset` on (wrapping at the end of the file), it takes the one `phase`
 -- lines ahead, then every `stride`-th.
-local function rotation(path, offset, stride, phase)
+local function rotation(path, offset, stride, phase, dpop)
   local file = assert(io.open(path, 'r'))
   file:seek('set', offset)
   local function nextLine()
@@ -70,19 +72,23 @@ local function rotation(path, offset, stride, phase)
   for _ = 1, phase do
     nextLine()
   end
-  local headers = { Authorization = 'Bearer \0' }
+  local headers = { Authorization = (dpop and 'DPoP' or 'Bearer') .. ' \0' }
   for name, value in pairs(wrk.headers) do
     headers[name] = value
   end
   local template = wrk.format(nil, nil, headers)
   local before, after = template:match('^(.-)%z(.*)$')
   return function()
-    local token = nextLine()
+    local line = nextLine()
     for _ = 2, stride do
       nextLine()
     end
     taken = taken + 1
-    return before .. token .. after
+    if dpop then
+      local token, proof = line:match('^(%S+) (%S+)$')
+      return before .. token .. '\r\nDPoP: ' .. proof .. after
+    end
+    return before .. line .. after
   end
 end
 
@@ -101,7 +107,7 @@ function init(args)
     wrk.thread.addr = wrk.lookup(host, port)[1]
   end
   if options.tokens and options.rotate == '1' then
-    request = rotation(options.tokens, tonumber(options.offset or '0'), stride, own)
+    request = rotation(options.tokens, tonumber(options.offset or '0'), stride, own, options.dpop == '1')
   elseif options.tokens then
     -- Without a request() function wrk builds this request once and resends its bytes.
     wrk.headers['Authorization'] = 'Bearer ' .. firstLine(options.tokens)
