@@ -241,6 +241,22 @@ describe.each(ADAPTERS)('DPoP on %s', (adapter) => {
     expect((await withProof('/active')).status).toBe(200);
   });
 
+  it('an introspected route refuses a token whose introspection answer names another key', async () => {
+    // A token of its own: the first test's answer is cached for the shared one.
+    const other = await dpopKey();
+    const bound = await keycloak.tokenFor('alice', { dpopJkt: key.jkt });
+    const answer = { active: true, sub: 'alice', cnf: { jkt: other.jkt } };
+    keycloak.failNext('introspect', { body: JSON.stringify(answer) });
+    const htu = `${base}/active`;
+    const proof = await dpopProof({ key, htm: 'GET', htu, token: bound });
+
+    const refused = await send(htu, { Authorization: `DPoP ${bound}`, DPoP: proof });
+
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toBe('Token is no longer active');
+    expect(keycloak.requests.introspect).toBeGreaterThan(0);
+  });
+
   describe('DPOP_MODE=required', () => {
     let strict: string;
     beforeAll(async () => {
