@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   calculateJwkThumbprint,
   decodeProtectedHeader,
-  EmbeddedJWK,
+  importJWK,
   jwtVerify,
   type JWK,
 } from 'jose';
@@ -15,6 +15,14 @@ import { headerCount, type BearerRequest } from '../token/bearer-request.js';
 
 /** Proof `jti`s remembered at most in this process; the oldest goes first. */
 export const MAX_DPOP_JTIS = 100_000;
+/** Proof keys kept imported at most (a client signs every proof with one key); oldest first. */
+export const MAX_DPOP_KEYS = 1_000;
+
+/** A proof's public key, imported for its `alg`, and its RFC 7638 thumbprint. */
+interface ProofKey {
+  readonly key: Awaited<ReturnType<typeof importJWK>>;
+  readonly jkt: string;
+}
 
 /** What the proof check reads of a request, on Express and on Fastify alike. */
 export interface DpopRequest extends BearerRequest {
@@ -44,6 +52,8 @@ const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 @Injectable()
 export class DpopProofVerifier {
   private readonly jtis: SeenOnce;
+  /** By `alg` and key members: importing a key and hashing its thumbprint cost a third of a check. */
+  private readonly keys = new Map<string, Promise<ProofKey>>();
 
   constructor(
     @Inject(AuthSettings) private readonly settings: AuthSettings,
@@ -64,7 +74,8 @@ export class DpopProofVerifier {
     }
     const jwk = header.jwk;
     if (!isPublicJwk(jwk)) refuse('jwk');
-    const claims = await this.signedClaims(proof);
+    const proofKey = await this.keyOf(jwk, header.alg);
+    const claims = await this.signedClaims(proof, proofKey);
 
     if (claims.htm !== request.method) refuse('htm');
     if (!this.sameUrl(claims.htu, request)) refuse('htu');
@@ -77,15 +88,35 @@ export class DpopProofVerifier {
     const jti = claims.jti;
     if (typeof jti !== 'string' || jti === '' || jti.length > 256) refuse('jti');
     if (claims.ath !== sha256(token)) refuse('ath');
-    if ((await calculateJwkThumbprint(jwk, 'sha256')) !== jkt) refuse('binding');
+    if (proofKey.jkt !== jkt) refuse('binding');
     // Last, so a proof refused for another reason does not use up its jti.
     const untilMs = (iat + maxAge + tolerance + 1) * 1000;
     if (!(await this.jtis.first(`${jkt}:${jti}`, untilMs))) refuse('replayed');
   }
 
-  private async signedClaims(proof: string): Promise<Record<string, unknown>> {
+  /**
+   * The header's key, imported for `alg`, with its thumbprint: kept for the next proofs of the
+   * same client. A key that does not import is a proof whose signature cannot be checked.
+   */
+  private async keyOf(jwk: JWK, alg: string): Promise<ProofKey> {
+    const id = `${alg} ${JSON.stringify([jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e])}`;
+    let known = this.keys.get(id);
+    if (known === undefined) {
+      known = importProofKey(jwk, alg);
+      this.keys.set(id, known);
+      if (this.keys.size > MAX_DPOP_KEYS) this.keys.delete(this.keys.keys().next().value!);
+      known.catch(() => this.keys.delete(id));
+    }
     try {
-      const { payload } = await jwtVerify(proof, EmbeddedJWK, {
+      return await known;
+    } catch {
+      return refuse('signature');
+    }
+  }
+
+  private async signedClaims(proof: string, { key }: ProofKey): Promise<Record<string, unknown>> {
+    try {
+      const { payload } = await jwtVerify(proof, key, {
         algorithms: [...this.settings.dpopAlgorithms],
         typ: 'dpop+jwt',
       });
@@ -131,6 +162,14 @@ function protectedHeader(proof: string): ReturnType<typeof decodeProtectedHeader
   } catch {
     return refuse('malformed');
   }
+}
+
+async function importProofKey(jwk: JWK, alg: string): Promise<ProofKey> {
+  const [key, jkt] = await Promise.all([
+    importJWK(jwk, alg),
+    calculateJwkThumbprint(jwk, 'sha256'),
+  ]);
+  return { key, jkt };
 }
 
 function isPublicJwk(jwk: unknown): jwk is JWK {
