@@ -94,7 +94,7 @@ describe.each(ADAPTERS)('%s: WebSocket gateway /ws (Keycloak stand-in)', (adapte
 
   describe('handshake', () => {
     it.each([
-      ['no token', async () => undefined, 'Missing bearer token'],
+      ['no token', () => Promise.resolve(undefined), 'Missing bearer token'],
       [
         'a tampered token',
         async () => tamperPayload(await keycloak.tokenFor('bob'), { sub: 'x' }),
