@@ -33,10 +33,9 @@ export default tseslint.config(
     files: ['examples/spa/**/*.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['document', 'fetch', 'history', 'location', 'URL', 'URLSearchParams'].map((g) => [
-          g,
-          'readonly',
-        ]),
+        ['document', 'fetch', 'history', 'location', 'URL', 'URLSearchParams', 'WebSocket'].map(
+          (g) => [g, 'readonly'],
+        ),
       ),
     },
   },
