@@ -33,10 +33,9 @@ export default tseslint.config(
     files: ['examples/spa/**/*.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['document', 'fetch', 'history', 'location', 'URL', 'URLSearchParams'].map((g) => [
-          g,
-          'readonly',
-        ]),
+        ['document', 'fetch', 'history', 'location', 'URL', 'URLSearchParams', 'WebSocket'].map(
+          (g) => [g, 'readonly'],
+        ),
       ),
     },
   },
@@ -60,9 +59,10 @@ export default tseslint.config(
                 'nest-keycloak-auth/*',
                 '!nest-keycloak-auth/testing',
                 '!nest-keycloak-auth/swagger',
+                '!nest-keycloak-auth/websockets',
               ],
               message:
-                'Import nest-keycloak-auth by its entry points: ".", "./testing" or "./swagger".',
+                'Import nest-keycloak-auth by its entry points: ".", "./testing", "./swagger" or "./websockets".',
             },
             {
               group: ['**/packages/**'],

@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { keycloakConfig } from './config/keycloak.config.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
+import { LiveModule } from './live/live.module.js';
 import { MeModule } from './me/me.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrgsModule } from './orgs/orgs.module.js';
@@ -38,6 +39,7 @@ import { PartnersModule } from './partners/partners.module.js';
     OrgsModule,
     PartnersModule,
     ItemsModule,
+    LiveModule,
     AdminModule,
   ],
   providers: [

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import { swaggerLoginOptions } from 'nest-keycloak-auth/swagger';
+import { KeycloakWsAdapter } from 'nest-keycloak-auth/websockets';
 import { appConfig, type AppConfig } from './config/app.config.js';
 import { DOCS_PATH } from './http/docs-redirect.js';
 import { configureHttpEdge } from './http/http-edge.js';
@@ -16,8 +17,12 @@ export function configureApp(app: INestApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
   // Request ids, timing, CORS, security headers and the /docs redirect: src/http/.
   configureHttpEdge(app, config);
-  // SIGTERM/SIGINT: readiness 503, drain, finish in-flight requests, app.close(), exit.
-  app.get(ShutdownService).listen(app, config.shutdown);
+  // The `/ws` gateway's handshakes are authenticated before the upgrade (src/live/).
+  const sockets = new KeycloakWsAdapter(app);
+  app.useWebSocketAdapter(sockets);
+  // SIGTERM/SIGINT: readiness 503, drain, close sockets (1001), finish in-flight requests,
+  // app.close(), exit.
+  app.get(ShutdownService).listen(app, config.shutdown, sockets);
   setUpDocs(app, config);
 }
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { KeycloakStandIn } from 'nest-keycloak-auth/testing';
+import { KeycloakStandIn, wsClient } from 'nest-keycloak-auth/testing';
 import { ADAPTERS } from './support/adapters.js';
 import { freePort, started, waitForLine } from './support/child-app.js';
 
@@ -131,6 +131,21 @@ describe.each(ADAPTERS)('graceful shutdown of the built app on %s', (HTTP_ADAPTE
 
     keycloak.releaseDelayed();
     expect((await answer).status).toBe(204);
+    expect(await exited).toEqual([null, 'SIGTERM']);
+  }, 30_000);
+
+  it('on SIGTERM: closes open WebSockets with 1001 (they would hold the server) and exits', async () => {
+    await startApp({ SHUTDOWN_DRAIN_MS: '0', SHUTDOWN_TIMEOUT_MS: '30000' });
+    const token = await keycloak.tokenFor('bob');
+    const sockets = await Promise.all(
+      [1, 2].map(() => wsClient(`ws://127.0.0.1:${port}/ws`, token)),
+    );
+    const exited = once(child, 'exit');
+
+    child.kill('SIGTERM');
+    for (const socket of sockets) {
+      expect(await socket.closed).toEqual({ code: 1001, reason: 'Server shutting down' });
+    }
     expect(await exited).toEqual([null, 'SIGTERM']);
   }, 30_000);
 

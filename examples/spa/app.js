@@ -139,6 +139,8 @@ async function attempt(action) {
 
 function renderSignedOut() {
   canDelete = false;
+  live?.close(1000);
+  live = undefined;
   $('who').textContent = 'Not signed in';
   $('sign-in').hidden = false;
   $('sign-out').hidden = true;
@@ -161,6 +163,47 @@ async function renderSignedIn(user) {
     canDelete = me.clientRoles.includes('api-admin');
   });
   await attempt(loadItems);
+  followItems(user);
+}
+
+/** The open `/ws` connection of the signed-in user, if any. */
+/** @type {WebSocket | undefined} */
+let live;
+
+/**
+ * Follows item creations over the API's WebSocket (`/ws`) and reloads the list on each one. A
+ * browser's WebSocket sets no Authorization header, so the token travels as the second
+ * subprotocol (`bearer, <token>`); a token in the URL would land in access logs and history.
+ * When the API closes with 4401 (token expired or logged out), a renewed token reconnects.
+ * @param {import('oidc-client-ts').User} user
+ */
+function followItems(user) {
+  live?.close(1000);
+  live = undefined;
+  if (user.token_type === 'DPoP') {
+    // No proof can come with each message: the API opens WebSockets to Bearer tokens only.
+    $('live').textContent = 'Live updates: off (DPoP tokens cannot open a WebSocket)';
+    return;
+  }
+  const url = `${config.apiUrl.replace(/^http/, 'ws')}/ws`;
+  const socket = new WebSocket(url, ['bearer', user.access_token]);
+  live = socket;
+  socket.addEventListener('open', () =>
+    socket.send(JSON.stringify({ event: 'subscribe', data: { topic: 'items' } })),
+  );
+  socket.addEventListener('message', (message) => {
+    /** @type {{ event: string, data?: { message?: string } }} */
+    const { event, data } = JSON.parse(String(message.data));
+    if (event === 'subscribed') $('live').textContent = 'Live updates: on';
+    else if (event === 'item.created') void attempt(loadItems);
+    else if (event === 'error') $('live').textContent = `Live updates: off (${data?.message})`;
+  });
+  socket.addEventListener('close', (closed) => {
+    if (live !== socket) return;
+    live = undefined;
+    $('live').textContent = 'Live updates: off';
+    if (closed.code === 4401) void currentUser().then((next) => next && followItems(next));
+  });
 }
 
 /** Whether the signed-in user holds api-admin, the role DELETE /items/:id requires. */

@@ -116,7 +116,12 @@ describe('AppLogger in JSON', () => {
     logger.warn(
       {
         event: 'careless',
-        headers: { Authorization: `Bearer ${JWT}`, Cookie: 'sid=abc', 'x-other': 'kept' },
+        headers: {
+          Authorization: `Bearer ${JWT}`,
+          Cookie: 'sid=abc',
+          'Sec-WebSocket-Protocol': 'bearer, opaque-protocol-token',
+          'x-other': 'kept',
+        },
         body: {
           client_secret: SECRET,
           password: 'p',
@@ -132,7 +137,12 @@ describe('AppLogger in JSON', () => {
     logger.log(`string message with ${JWT}`, 'Test');
     const [fields, error, text] = logger.records();
     expect(fields).toMatchObject({
-      headers: { Authorization: '[redacted]', Cookie: '[redacted]', 'x-other': 'kept' },
+      headers: {
+        Authorization: '[redacted]',
+        Cookie: '[redacted]',
+        'Sec-WebSocket-Protocol': '[redacted]',
+        'x-other': 'kept',
+      },
       body: {
         client_secret: '[redacted]',
         password: '[redacted]',
@@ -145,7 +155,7 @@ describe('AppLogger in JSON', () => {
     expect(error.message).toBe('failed with Bearer [redacted] and [redacted]');
     expect(text.message).toBe('string message with [redacted]');
     for (const { line } of logger.lines) {
-      for (const hidden of [JWT, SECRET, 'sid=abc', 'opaque-credential-1']) {
+      for (const hidden of [JWT, SECRET, 'sid=abc', 'opaque-credential-1', 'opaque-protocol']) {
         expect(line).not.toContain(hidden);
       }
     }

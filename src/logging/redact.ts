@@ -5,6 +5,8 @@
 export const REDACTED_KEYS: readonly string[] = [
   'authorization',
   'proxy-authorization',
+  // A browser's WebSocket handshake carries its token here (`bearer, <token>`).
+  'sec-websocket-protocol',
   'cookie',
   'set-cookie',
   'token',

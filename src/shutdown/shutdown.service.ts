@@ -9,14 +9,21 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ShutdownSettings } from '../config/app.config.js';
 import { announceClosing, closeHttpServer } from './http-drain.js';
 
+/** Long-lived connections the shutdown closes (the WebSocket adapter), or they hold the server. */
+export interface LiveConnections {
+  /** Closes every open socket (1001) and refuses new ones; resolves once they are closed. */
+  closeAll(): Promise<void>;
+}
+
 /** The signals that start a graceful shutdown: orchestrators send SIGTERM, a terminal SIGINT. */
 export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /**
  * Graceful shutdown, the same on Express and Fastify: on SIGTERM or SIGINT readiness answers
- * 503 at once; after `drainMs` the server stops accepting connections and in-flight requests get
- * `timeoutMs` to finish; then `app.close()` runs Nest's shutdown hooks (database pools, other
- * servers) and the process ends by the signal it got, as Nest's own shutdown hooks do.
+ * 503 at once; after `drainMs` the server stops accepting connections, open WebSockets are
+ * closed (1001) and in-flight requests get `timeoutMs` to finish; then `app.close()` runs Nest's
+ * shutdown hooks (database pools, other servers) and the process ends by the signal it got, as
+ * Nest's own shutdown hooks do.
  */
 @Injectable()
 export class ShutdownService implements OnApplicationShutdown {
@@ -30,9 +37,9 @@ export class ShutdownService implements OnApplicationShutdown {
   }
 
   /** Makes SIGTERM and SIGINT shut `app` down gracefully; listening ends when the app closes. */
-  listen(app: INestApplication, settings: ShutdownSettings): void {
+  listen(app: INestApplication, settings: ShutdownSettings, live?: LiveConnections): void {
     for (const signal of SHUTDOWN_SIGNALS) {
-      const listener = (): void => void this.shutDown(app, settings, signal);
+      const listener = (): void => void this.shutDown(app, settings, signal, live);
       this.listeners.set(signal, listener);
       process.on(signal, listener);
     }
@@ -48,6 +55,7 @@ export class ShutdownService implements OnApplicationShutdown {
     app: INestApplication,
     settings: ShutdownSettings,
     signal: NodeJS.Signals,
+    live: LiveConnections | undefined,
   ): Promise<void> {
     if (this.started) return;
     this.started = true;
@@ -60,6 +68,8 @@ export class ShutdownService implements OnApplicationShutdown {
       // whoever reads the line (a test, an operator) never races the listening socket.
       const closing = closeHttpServer(server, settings.timeoutMs);
       this.logger.log('Stopped accepting connections; waiting for requests in flight');
+      // An open WebSocket would keep the server from closing: each gets 1001 now.
+      await live?.closeAll();
       const { cut } = await closing;
       if (cut) {
         this.logger.warn(`Cut requests still running after ${settings.timeoutMs} ms`);

@@ -169,6 +169,28 @@ describe.each(ADAPTERS)(`${SUITE} on %s`, (adapter) => {
     await row.waitFor({ state: 'detached' });
   });
 
+  it('bob sees an item alice creates appear live, over /ws with the token as a subprotocol, never in the URL', async () => {
+    const page = await session.newPage();
+    const socket = page.waitForEvent('websocket');
+    await signInOnSpa(page, 'bob');
+    const opened = await socket;
+    expect(opened.url()).toBe(`${API_URL.replace(/^http/, 'ws')}/ws`);
+    await page.locator('#live', { hasText: 'Live updates: on' }).waitFor();
+
+    const name = `Live ${Date.now()}`;
+    const created = await fetch(`${API_URL}/items`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await passwordGrantToken('alice')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name }),
+    });
+    expect(created.status).toBe(201);
+    // No reload: the item.created event redraws the list.
+    await page.locator('#items tr', { hasText: name }).waitFor();
+  });
+
   it('carol (no API role) is told the list is refused; after sign-out a reload shows the signed-out state', async () => {
     const page = await session.newPage();
     await signInOnSpa(page, 'carol');

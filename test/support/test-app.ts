@@ -83,6 +83,9 @@ export async function createTestApp(
     SHUTDOWN_DRAIN_MS: '',
     SHUTDOWN_TIMEOUT_MS: '',
     HSTS_MAX_AGE_SECONDS: '',
+    WS_MAX_MESSAGE_BYTES: '',
+    WS_MESSAGES_PER_SECOND: '',
+    WS_SOCKETS_PER_PRINCIPAL: '',
     ...options.env,
   });
   const builder = Test.createTestingModule({ imports: [AppModule] });

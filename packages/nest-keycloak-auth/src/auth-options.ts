@@ -242,6 +242,39 @@ export const AUTH_OPTIONS = {
    * app's trust-proxy setting reads them). @default ''
    */
   publicBaseUrl: url('PUBLIC_BASE_URL', "The API's public base URL, for DPoP proofs' htu"),
+  /**
+   * Largest WebSocket message a client may send, in bytes (1024 to 16 MiB); a bigger one closes
+   * the socket with 1009 before it is buffered whole. @default 65536
+   */
+  wsMaxMessageBytes: integer(
+    'WS_MAX_MESSAGE_BYTES',
+    65_536,
+    1024,
+    16_777_216,
+    'Largest WebSocket message; bigger closes the socket (1009)',
+  ),
+  /**
+   * Messages one WebSocket may send per second (1 to 10000); the rest of that second's are
+   * dropped and answered with one `TOO_MANY_REQUESTS` error event. @default 20
+   */
+  wsMessagesPerSecond: integer(
+    'WS_MESSAGES_PER_SECOND',
+    20,
+    1,
+    10_000,
+    'WebSocket messages per socket and second; more get an error',
+  ),
+  /**
+   * Open WebSockets one principal (realm and `sub`) may hold in this process (1 to 10000); one
+   * more is refused at the handshake with 429. @default 10
+   */
+  wsSocketsPerPrincipal: integer(
+    'WS_SOCKETS_PER_PRINCIPAL',
+    10,
+    1,
+    10_000,
+    'Open WebSockets per user in this process; more get 429',
+  ),
 };
 
 type Table = typeof AUTH_OPTIONS;

@@ -51,6 +51,9 @@ export class AuthSettings {
   readonly dpopAlgorithms: readonly string[];
   /** The public base URL without a trailing slash, or undefined to read the request's. */
   readonly publicBaseUrl?: string;
+  readonly wsMaxMessageBytes: number;
+  readonly wsMessagesPerSecond: number;
+  readonly wsSocketsPerPrincipal: number;
   /** `{serverUrl}/realms/{realm}`: the issuer until discovery says otherwise. */
   readonly realmUrl: string;
 
@@ -109,6 +112,9 @@ export class AuthSettings {
       'dpopAlgorithms',
     );
     this.publicBaseUrl = options.publicBaseUrl ? requireBaseUrl(options.publicBaseUrl) : undefined;
+    this.wsMaxMessageBytes = whole('wsMaxMessageBytes');
+    this.wsMessagesPerSecond = whole('wsMessagesPerSecond');
+    this.wsSocketsPerPrincipal = whole('wsSocketsPerPrincipal');
     this.realmUrl = `${this.serverUrl}/realms/${encodeURIComponent(this.realm)}`;
   }
 

@@ -28,6 +28,7 @@ import { InMemoryRevocationList } from './revocation/in-memory-revocation-list.j
 import { RevocationList } from './revocation/revocation-list.js';
 import { SharedRevocationList } from './revocation/shared-revocation-list.js';
 import { TokenWatch } from './sockets/token-watch.js';
+import { WsHandshake } from './sockets/ws-handshake.js';
 import { AuthFailureLimiter } from './throttling/auth-failure-limiter.js';
 import { TokenVerifier } from './token/token-verifier.service.js';
 
@@ -111,6 +112,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     BackchannelLogoutReceiver,
     DpopProofVerifier,
     TokenWatch,
+    WsHandshake,
   ],
   // AuthSettings stays exported for the module's own classes an app registers itself
   // (registerGlobally: false); the package does not export it.
@@ -131,6 +133,7 @@ import { TokenVerifier } from './token/token-verifier.service.js';
     LogoutJtiStore,
     DpopProofVerifier,
     TokenWatch,
+    WsHandshake,
   ],
 })
 export class AuthModule extends ConfigurableAuthModule {}

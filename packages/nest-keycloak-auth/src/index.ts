@@ -80,6 +80,17 @@ export {
   type TokenEnd,
   type WatchedToken,
 } from './sockets/token-watch.js';
+export {
+  WsHandshake,
+  type HandshakeOutcome,
+  type HandshakeRefusal,
+} from './sockets/ws-handshake.js';
+export { BEARER_PROTOCOL } from './sockets/handshake-token.js';
+export {
+  socketErrorOf,
+  type SocketErrorCode,
+  type SocketErrorEvent,
+} from './sockets/socket-error.js';
 export { LogoutJtiStore } from './backchannel-logout/logout-jti-store.js';
 export { InMemoryLogoutJtiStore } from './backchannel-logout/in-memory-logout-jti-store.js';
 export { LogoutRefusalCode } from './backchannel-logout/logout-refusal.js';

@@ -78,6 +78,9 @@ describe('authOptionsFromEnv', () => {
       DPOP_PROOF_MAX_AGE_SECONDS: '600',
       DPOP_ALGORITHMS: 'ES256,EdDSA',
       PUBLIC_BASE_URL: 'https://api.example.com/v1',
+      WS_MAX_MESSAGE_BYTES: '1024',
+      WS_MESSAGES_PER_SECOND: '10000',
+      WS_SOCKETS_PER_PRINCIPAL: '1',
     });
     expect(options).toEqual({
       serverUrl: 'https://sso.example.com/auth/',
@@ -112,6 +115,9 @@ describe('authOptionsFromEnv', () => {
       dpopProofMaxAgeSeconds: 600,
       dpopAlgorithms: ['ES256', 'EdDSA'],
       publicBaseUrl: 'https://api.example.com/v1',
+      wsMaxMessageBytes: 1024,
+      wsMessagesPerSecond: 10_000,
+      wsSocketsPerPrincipal: 1,
     });
     // Every option of the table was set by the variable it names.
     expect(Object.keys(options).sort()).toEqual(AUTH_ENVIRONMENT.map((s) => s.option).sort());

@@ -54,6 +54,12 @@ export const AuthErrorCode = {
   DpopRequired: 'ERR_AUTH_DPOP_REQUIRED',
   /** `@Permission` with a DPoP-bound token: Keycloak's decision endpoint refuses those. */
   PermissionNeedsBearer: 'ERR_AUTH_PERMISSION_NEEDS_BEARER',
+  /** A DPoP-bound token at a WebSocket handshake: no proof can come with each message. */
+  BoundTokenOnSocket: 'ERR_AUTH_BOUND_TOKEN_ON_SOCKET',
+  /** The principal already holds `wsSocketsPerPrincipal` open WebSockets (429). */
+  TooManySockets: 'ERR_AUTH_TOO_MANY_SOCKETS',
+  /** A WebSocket sent more than `wsMessagesPerSecond` messages this second (429). */
+  TooManyMessages: 'ERR_AUTH_TOO_MANY_MESSAGES',
 } as const;
 
 /** One of the {@link AuthErrorCode} values. */

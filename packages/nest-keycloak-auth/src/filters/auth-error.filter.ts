@@ -6,6 +6,7 @@ import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthSettings } from '../auth-settings.js';
 import { AuthFailureLimiter } from '../throttling/auth-failure-limiter.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { answerOnSocket } from '../sockets/socket-error.js';
 import {
   challengesFor,
   hasChallenge,
@@ -22,7 +23,8 @@ export type RefusedRequest = AuditedRequest & {
  * Writes every {@link AuthError} as Nest's usual `{statusCode, message, error}` body with the
  * RFC 6750 headers, through the app's HTTP adapter (Express or Fastify), and records each
  * refusal in the audit trail (never the token). A client address past the failed-
- * authentication limit gets 429 with `Retry-After` instead of its 401.
+ * authentication limit gets 429 with `Retry-After` instead of its 401. On a WebSocket message
+ * (a gateway's `@UseFilters(AuthErrorFilter)`) the refusal is an `error` event instead.
  */
 @Catch(AuthError)
 export class AuthErrorFilter implements ExceptionFilter<AuthError> {
@@ -39,7 +41,10 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     this.limiter = limiter ?? new AuthFailureLimiter(settings);
   }
 
-  catch(error: AuthError, host: ArgumentsHost): Promise<void> {
+  catch(error: AuthError, host: ArgumentsHost): Promise<void> | void {
+    if (host.getType() === 'ws') {
+      return answerOnSocket(error, host, (request, status) => this.log(request, error, status));
+    }
     // Only HTTP has headers and a status to set; elsewhere the transport's own filter answers.
     if (host.getType() !== 'http') throw error;
     return this.answer(error, host);

@@ -79,6 +79,14 @@ const TABLE: Array<[AuthErrorCode, HttpStatus, string, AuthHttpResponse['bearerE
     "Keycloak's permission decisions do not accept DPoP-bound tokens: use a Bearer token here",
     'insufficient_scope',
   ],
+  [
+    AuthErrorCode.BoundTokenOnSocket,
+    401,
+    'A DPoP-bound token cannot open a WebSocket: use a Bearer token',
+    'invalid_token',
+  ],
+  [AuthErrorCode.TooManySockets, 429, 'Too many open WebSockets', undefined],
+  [AuthErrorCode.TooManyMessages, 429, 'Too many messages: slow down', undefined],
 ];
 
 describe('toHttpResponse', () => {

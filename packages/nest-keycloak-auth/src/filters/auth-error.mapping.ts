@@ -162,6 +162,12 @@ export function toHttpResponse(error: AuthError): AuthHttpResponse {
       };
     case AuthErrorCode.ClientCredentialsRefused:
       return { status: HttpStatus.BAD_GATEWAY, message: CREDENTIALS_REFUSED };
+    case AuthErrorCode.BoundTokenOnSocket:
+      return unauthorized('A DPoP-bound token cannot open a WebSocket: use a Bearer token');
+    case AuthErrorCode.TooManySockets:
+      return { status: HttpStatus.TOO_MANY_REQUESTS, message: 'Too many open WebSockets' };
+    case AuthErrorCode.TooManyMessages:
+      return { status: HttpStatus.TOO_MANY_REQUESTS, message: 'Too many messages: slow down' };
     default:
       return {
         status: HttpStatus.UNAUTHORIZED,

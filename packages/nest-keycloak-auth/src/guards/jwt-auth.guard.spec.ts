@@ -2,6 +2,8 @@ import { jest } from '@jest/globals';
 import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createHttpContext } from '../testing/execution-context.js';
+import { createWsContext } from '../testing/ws-context.js';
+import { bindSocketRequest } from '../sockets/socket-request.js';
 import { Public } from '../decorators/public.decorator.js';
 import { IS_PUBLIC_KEY } from '../metadata/metadata-keys.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
@@ -161,7 +163,7 @@ describe('JwtAuthGuard', () => {
       expect(req.accessToken).toBeUndefined();
     });
 
-    it.each(['rpc', 'ws', 'graphql'])(
+    it.each(['rpc', 'graphql'])(
       'refuses a protected route in a %s context (fails closed) without verifying',
       async (type) => {
         const req = request('Bearer good.token.value');
@@ -172,6 +174,24 @@ describe('JwtAuthGuard', () => {
         expect(req.user).toBeUndefined();
       },
     );
+
+    it('refuses a WebSocket message whose socket no handshake authenticated, without verifying', async () => {
+      const ws = createWsContext({ handler: ProtectedController.prototype.list });
+      await expect(activate(ws)).rejects.toMatchObject({ code: AuthErrorCode.MissingToken });
+      expect(verify).not.toHaveBeenCalled();
+    });
+
+    it("verifies a WebSocket message with its socket's token again (the handshake bound it)", async () => {
+      const client = {};
+      bindSocketRequest(client, {
+        headers: { authorization: 'Bearer socket.token.value' },
+        url: '/ws',
+        method: 'WS',
+      });
+      const ws = createWsContext({ handler: ProtectedController.prototype.list, client });
+      await expect(activate(ws)).resolves.toBe(true);
+      expect(verify).toHaveBeenCalledWith('socket.token.value', 'Bearer');
+    });
   });
 
   describe('revoked tokens (back-channel logout)', () => {

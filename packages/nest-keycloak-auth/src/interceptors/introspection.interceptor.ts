@@ -16,6 +16,7 @@ import { IntrospectionClient } from '../introspection/introspection.client.js';
 import { isStillActive } from '../introspection/still-active.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest } from '../principal.js';
+import { keepIntrospecting } from '../sockets/socket-request.js';
 
 /** Set on a request once its token was found active, so a second registration asks no more. */
 const INTROSPECTED = Symbol('auth:introspected');
@@ -50,6 +51,8 @@ export class IntrospectionInterceptor implements NestInterceptor {
     // Fail closed: a route that asks for introspection never runs without a verified token.
     if (request === undefined || !request.accessToken)
       throw new AuthError(AuthErrorCode.MissingToken);
+    // On a WebSocket, the token watch asks too from now on, and closes the socket (4401).
+    keepIntrospecting(request);
     const { accessToken, user } = request;
     return from(isStillActive(this.introspection, accessToken, user)).pipe(
       switchMap((active) => {

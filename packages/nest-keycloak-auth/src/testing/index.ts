@@ -33,6 +33,7 @@ export {
   type DpopProofOptions,
 } from './dpop-proofs.js';
 export { createHttpContext, type HttpContextParts } from './execution-context.js';
+export { createWsContext, type WsContextParts } from './ws-context.js';
 export {
   principalsByToken,
   standInAuthOptions,
@@ -45,3 +46,11 @@ export {
   type AuthorizationPolicies,
   type StandInDecision,
 } from './authorization-policies.js';
+export {
+  wsClient,
+  WsRefusal,
+  type WsClientOptions,
+  type WsClose,
+  type WsEvent,
+  type WsTestClient,
+} from './ws-client.js';
