@@ -5,6 +5,8 @@ import { GeneratorProbe, type GeneratorLoad } from './generator-load.js';
 
 /** bench/wrk.lua, next to this file's source (dist-bench/bench/ → bench/). */
 const SCRIPT = fileURLToPath(new URL('../../bench/wrk.lua', import.meta.url));
+/** bench/ws-client.ts, built next to this file. */
+const WS_CLIENT = fileURLToPath(new URL('./ws-client.js', import.meta.url));
 
 export interface LoadOptions {
   url: string;
@@ -137,11 +139,17 @@ function runWrk(
   options: LoadOptions,
   extra: string[] = [],
 ): { pid: number | undefined; output: Promise<string> } {
-  const args = wrkArgs(options, extra);
+  return runGenerator(['wrk', ...wrkArgs(options, extra)], options.cpu);
+}
+
+/** Runs a load generator (pinned with taskset when asked): its pid, and its stdout once it exited. */
+function runGenerator(
+  commandLine: string[],
+  cpu: number | undefined,
+): { pid: number | undefined; output: Promise<string> } {
   const [command, ...rest] =
-    options.cpu === undefined
-      ? ['wrk', ...args]
-      : ['taskset', '-c', String(options.cpu), 'wrk', ...args];
+    cpu === undefined ? commandLine : ['taskset', '-c', String(cpu), ...commandLine];
+  const name = commandLine[0] === 'wrk' ? 'wrk' : 'ws-client';
   const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -151,7 +159,7 @@ function runWrk(
     child.once('error', reject);
     child.once('close', (code) => {
       if (code === 0) resolve(stdout);
-      else reject(new Error(`wrk exited with ${code}: ${stderr.trim() || stdout.trim()}`));
+      else reject(new Error(`${name} exited with ${code}: ${stderr.trim() || stdout.trim()}`));
     });
   });
   return { pid: child.pid, output };
@@ -183,6 +191,71 @@ export async function load(options: LoadOptions): Promise<LoadSample> {
     startedAt,
     endedAt,
   };
+}
+
+/** A WebSocket run: round trips of one message on `connections` sockets (bench/ws-client.ts). */
+export interface WsLoadOptions {
+  /** `ws://host:port/path` */
+  url: string;
+  /** The token file; its first line goes in each handshake's `Authorization: Bearer`. */
+  tokensFile: string;
+  connections: number;
+  durationSeconds: number;
+  /** The message each round trip sends, and the `event` its answer should carry. */
+  message: string;
+  expectEvent: string;
+  cpu?: number;
+}
+
+/** One measured WebSocket run, with how hard its client worked its CPU (as wrk's runs). */
+export async function wsLoad(options: WsLoadOptions): Promise<LoadSample> {
+  const probe = await GeneratorProbe.start(options.cpu);
+  const startedAt = performance.now();
+  const { url, tokensFile, connections, durationSeconds, message, expectEvent } = options;
+  const { pid, output } = runGenerator(
+    [
+      process.execPath,
+      WS_CLIENT,
+      url,
+      tokensFile,
+      String(connections),
+      String(durationSeconds),
+      message,
+      expectEvent,
+    ],
+    options.cpu,
+  );
+  probe.watch(pid, durationSeconds);
+  const stdout = await output;
+  const endedAt = performance.now();
+  const generator = await probe.finish();
+  const line = stdout.split('\n').find((l) => l.startsWith('ws-result '));
+  if (!line) throw new Error(`ws-client printed no result: ${stdout.trim()}`);
+  const result = JSON.parse(line.slice('ws-result '.length)) as WsResult;
+  return {
+    requests: result.requests,
+    durationSeconds: result.durationUs / 1e6,
+    expected: result.expected,
+    unexpected: result.unexpected,
+    errors: result.errors,
+    p50Ms: result.p50Us / 1000,
+    p99Ms: result.p99Us / 1000,
+    tokensTaken: 0,
+    generator,
+    startedAt,
+    endedAt,
+  };
+}
+
+/** What bench/ws-client.ts prints. */
+interface WsResult {
+  requests: number;
+  durationUs: number;
+  expected: number;
+  unexpected: Record<string, number>;
+  errors: number;
+  p50Us: number;
+  p99Us: number;
 }
 
 function statusesOf(

@@ -73,7 +73,7 @@ export const isReplicaScenario = (name: InstanceName): boolean => name.startsWit
 export type RouteKind = 'public' | 'local' | 'introspected' | 'permission';
 
 export interface Scenario {
-  /** `<route>:<instance>`, route one of health, items, delete, create. */
+  /** `<route>:<instance>`, route one of health, items, delete, create, graphql, ws. */
   id: string;
   label: string;
   instance: InstanceName;
@@ -93,6 +93,8 @@ export interface Scenario {
   slice?: number;
   /** wrk's connections, when not the run's BENCH_CONNECTIONS. */
   connections?: number;
+  /** A WebSocket scenario (bench/ws-client.ts, not wrk): the message and its answer's event. */
+  ws?: { message: string; expectEvent: string };
 }
 
 /** Requests per stand-in endpoint during one measured run. */
@@ -552,7 +554,7 @@ function header(all: Measurement[], info: RunInfo): string[] {
         ]
       : []),
     `- **Machine**: servers on Node ${info.node}, ${info.cpu}, ${info.os}. The load generator and the servers share it: wrk runs as a child of the bench process, which holds the Keycloak stand-in (Node ${info.benchNode}); each instance runs in its own child (\`node dist-bench/bench/api-no-io.js\` for the API without I/O, \`node dist/main.js\` for a database instance, \`node dist-bench/bench/ceiling/main.js\` for a ceiling). ${info.pinning}`,
-    `- **Load**: ${info.generator}, one thread, ${info.connections} connections (the replica instances: their own number, a thread per replica; see their section), with bench/wrk.lua. First a warm-up of every scenario (${info.warmupSeconds} s each, or one pass over its distinct tokens; not counted), then ${info.rounds} rounds; each round runs every scenario once for ${roundSeconds} s (${info.durationSeconds} s measured per scenario in all), route by route (\`/health\`, \`/items\`, \`DELETE\`, \`POST\`) and on each route instance by instance (${order}), every other round in reverse order. So the two runs each target divides are measured one right after the other, and every scenario ran in every round. The table follows that order. p50 and p99 are wrk's for each run (its latency record, which wrk corrects for coordinated omission), given as the median over the rounds.`,
+    `- **Load**: ${info.generator}, one thread, ${info.connections} connections (the replica instances: their own number, a thread per replica; see their section), with bench/wrk.lua (the \`/ws\` scenarios: bench/ws-client.ts, as many sockets, in wrk's place). First a warm-up of every scenario (${info.warmupSeconds} s each, or one pass over its distinct tokens; not counted), then ${info.rounds} rounds; each round runs every scenario once for ${roundSeconds} s (${info.durationSeconds} s measured per scenario in all), route by route (\`/health\`, \`/items\`, \`DELETE\`, \`POST\`, \`/graphql\`, \`/ws\`) and on each route instance by instance (${order}), every other round in reverse order. So the two runs each target divides are measured one right after the other, and every scenario ran in every round. The table follows that order. p50 and p99 are wrk's for each run (its latency record, which wrk corrects for coordinated omission), given as the median over the rounds.`,
     ...generatorLines(info),
     `- **Instances**: ${instanceEntries(info)
       .map(([name, i]) => `${name} = ${i.env}`)

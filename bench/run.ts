@@ -95,10 +95,12 @@ import {
   load,
   pass,
   sampleReqPerSec,
+  wsLoad,
   type LoadOptions,
   type LoadSample,
 } from './load.js';
 import { resultsFile, serverNode } from './node-line.js';
+import { doorsSection } from './report-doors.js';
 import { dpopSection } from './report-dpop.js';
 import { sharedStateSection, sharedStateTargets } from './report-shared-state.js';
 import {
@@ -159,9 +161,27 @@ const ROUTES = {
     body: '{}',
     authenticated: true,
   },
+  // Issue 25: the same items through GraphQL, and a message round trip on the /ws gateway.
+  graphql: {
+    label: '`POST /graphql` `{ items { … } }`',
+    method: 'POST',
+    path: '/graphql',
+    body: JSON.stringify({ query: '{ items { id name owner createdAt updatedAt version } }' }),
+    authenticated: true,
+  },
+  ws: {
+    label: '`/ws` round trip: `subscribe` → `subscribed`',
+    method: 'GET',
+    path: '/ws',
+    authenticated: true,
+    ws: {
+      message: JSON.stringify({ event: 'subscribe', data: { topic: 'items' } }),
+      expectEvent: 'subscribed',
+    },
+  },
 } as const satisfies Record<
   string,
-  Pick<Scenario, 'label' | 'method' | 'path' | 'body' | 'authenticated'>
+  Pick<Scenario, 'label' | 'method' | 'path' | 'body' | 'authenticated' | 'ws'>
 >;
 type Route = keyof typeof ROUTES;
 const KINDS: Record<Route, Scenario['kind']> = {
@@ -169,13 +189,25 @@ const KINDS: Record<Route, Scenario['kind']> = {
   items: 'local',
   delete: 'introspected',
   create: 'permission',
+  graphql: 'local',
+  ws: 'local',
 };
-const EXPECTED: Record<Route, number> = { health: 200, items: 200, delete: 404, create: 400 };
+// The ws scenario's answers are events (its `ws.expectEvent`); 101 is its handshake.
+const EXPECTED: Record<Route, number> = {
+  health: 200,
+  items: 200,
+  delete: 404,
+  create: 400,
+  graphql: 200,
+  ws: 101,
+};
 const PROJECT_AUTH: Record<Route, string> = {
   health: 'none (`@Public()`)',
   items: `${ALICE}: JWT checked locally, verified-token cache hit`,
   delete: `${ALICE}: JWT + role + introspection (${INTROSPECTION_TTL_SECONDS} s answer cache)`,
   create: `${ALICE}: JWT + role + Keycloak's decision on items#create (${INTROSPECTION_TTL_SECONDS} s decision cache), then 400 from validation`,
+  graphql: `${ALICE}: JWT checked locally (verified-token cache hit), \`@AnyRole\` on the field, the same 20 items`,
+  ws: `${ALICE}: handshake checked once (JWT, before the upgrade); each message: \`@AnyRole\` and validation on the principal kept on the socket`,
 };
 const CEILING_AUTH = 'none (the same Authorization header is sent, and ignored)';
 
@@ -200,6 +232,10 @@ interface InstanceSetup {
   needsDatabaseUrl?: boolean;
 }
 const ALL_ROUTES: Route[] = ['health', 'items', 'delete'];
+/** The API instances compared on every door onto the items: REST, GraphQL and /ws (issue 25). */
+const API_ROUTES: Route[] = [...ALL_ROUTES, 'graphql', 'ws'];
+/** The /ws scenario's 50 sockets are alice's, and each sends as fast as it is answered. */
+const WS_LIMITS = { WS_SOCKETS_PER_PRINCIPAL: '100', WS_MESSAGES_PER_SECOND: '10000' };
 const TOKENS_10K = 10_000;
 const TOKENS_100K = 100_000;
 /**
@@ -242,7 +278,7 @@ const REPLICA_SETUP = (auth: string): InstanceSetup => ({
 });
 const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
   'ceiling-express': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'express' } },
-  'cache-on': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'express' } },
+  'cache-on': { routes: API_ROUTES, env: { HTTP_ADAPTER: 'express', ...WS_LIMITS } },
   'cache-on-noflags': { routes: ['items'], env: { HTTP_ADAPTER: 'express' }, noNodeFlags: true },
   'cache-off': {
     routes: ['health', 'items'],
@@ -271,7 +307,7 @@ const INSTANCE_SETUP: Record<InstanceName, InstanceSetup> = {
     },
   },
   'ceiling-fastify': { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
-  fastify: { routes: ALL_ROUTES, env: { HTTP_ADAPTER: 'fastify' } },
+  fastify: { routes: API_ROUTES, env: { HTTP_ADAPTER: 'fastify', ...WS_LIMITS } },
   // cache-on with the back-channel receiver on and 10,000 other sessions logged out.
   revocation: {
     routes: ['items'],
@@ -576,7 +612,11 @@ async function main(): Promise<number> {
     ...(redisVersion ? { redis: redisVersion } : {}),
   };
   const targets = [...evaluateTargets(measurements, info), ...sharedStateTargets(measurements)];
-  const sections = [...sharedStateSection(measurements, info), ...dpopSection(measurements)];
+  const sections = [
+    ...sharedStateSection(measurements, info),
+    ...dpopSection(measurements),
+    ...doorsSection(measurements),
+  ];
   const raw = renderMarkdown(measurements, info, targets, sections);
   const markdown = await format(raw, { ...(await resolveConfig(results)), filepath: results });
   await writeFile(results, markdown);
@@ -904,7 +944,7 @@ async function warmUp(run: ScenarioRun, keycloak: KeycloakStandIn): Promise<void
     // (tokens from the first again) before it exited: the measured runs start past those.
     rotation.skip(CONNECTIONS);
   } else {
-    const sample = await load({ ...optionsOf(run), durationSeconds: WARMUP });
+    const sample = await loadOnce(run, WARMUP);
     run.dpop?.sent(sample.tokensTaken);
   }
   await settle(run, keycloak);
@@ -949,6 +989,20 @@ async function warmUpReplicas(run: ScenarioRun, keycloak: KeycloakStandIn): Prom
   await quiet(keycloak);
 }
 
+/** One run of a scenario: wrk, or bench/ws-client.ts for a WebSocket scenario. */
+function loadOnce(run: ScenarioRun, durationSeconds: number): Promise<LoadSample> {
+  const { scenario, targets } = run;
+  if (!scenario.ws) return load({ ...optionsOf(run), durationSeconds });
+  return wsLoad({
+    url: targets[0].url.replace(/^http/, 'ws') + scenario.path,
+    tokensFile: run.token.path,
+    connections: connectionsOf(scenario),
+    durationSeconds,
+    ...scenario.ws,
+    ...(run.pinned ? { cpu: BENCH_CPU } : {}),
+  });
+}
+
 /** A DPoP scenario's fresh proofs for its next run (outside the measured time). */
 async function refillProofs(run: ScenarioRun): Promise<void> {
   if (!run.dpop) return;
@@ -978,10 +1032,9 @@ async function measureOnce(
   const { scenario, targets } = run;
   await refillProofs(run);
   const before = { ...keycloak.requests };
-  const options = optionsOf(run);
   const redisBefore = (await run.redis?.cpuMs()) ?? 0;
   const cpuBefore = await cpuMsOf(targets);
-  const sample = await load({ ...options, durationSeconds: SECONDS });
+  const sample = await loadOnce(run, SECONDS);
   const cpuMs = (await cpuMsOf(targets)) - cpuBefore;
   if (run.redis) run.redisCpuMs += (await run.redis.cpuMs()) - redisBefore;
   run.cpuMs += cpuMs;
@@ -1012,6 +1065,8 @@ async function measureOnce(
 async function settle(run: ScenarioRun, keycloak: KeycloakStandIn): Promise<void> {
   const { scenario, rotation, targets } = run;
   if (run.slices) return quiet(keycloak);
+  // A socket's messages ask Keycloak nothing; its handshake was awaited before the run.
+  if (scenario.ws) return;
   const target = targets[0];
   const headers: Record<string, string> = {};
   if (scenario.authenticated) {
