@@ -6,6 +6,7 @@ import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthSettings } from '../auth-settings.js';
 import { AuthFailureLimiter } from '../throttling/auth-failure-limiter.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
+import { refuseField, type AuthGraphqlError } from './auth-error.graphql.js';
 import {
   challengesFor,
   hasChallenge,
@@ -39,7 +40,11 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     this.limiter = limiter ?? new AuthFailureLimiter(settings);
   }
 
-  catch(error: AuthError, host: ArgumentsHost): Promise<void> {
+  catch(error: AuthError, host: ArgumentsHost): Promise<void> | AuthGraphqlError {
+    // A GraphQL field answers with an error in the response, not with the HTTP status.
+    if (host.getType<string>() === 'graphql') {
+      return refuseField(error, host, (request, status) => this.log(request, error, status));
+    }
     // Only HTTP has headers and a status to set; elsewhere the transport's own filter answers.
     if (host.getType() !== 'http') throw error;
     return this.answer(error, host);

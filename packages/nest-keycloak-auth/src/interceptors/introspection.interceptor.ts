@@ -15,12 +15,12 @@ import { publishAccepted } from '../telemetry/auth-channels.js';
 import { IntrospectionClient } from '../introspection/introspection.client.js';
 import { isStillActive } from '../introspection/still-active.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { AuthenticatedRequest } from '../principal.js';
+import type { LiveRequest } from '../sockets/live-request.js';
 
 /** Set on a request once its token was found active, so a second registration asks no more. */
 const INTROSPECTED = Symbol('auth:introspected');
 
-type IntrospectedRequest = AuthenticatedRequest & { [INTROSPECTED]?: true };
+type IntrospectedRequest = LiveRequest & { [INTROSPECTED]?: true };
 
 /**
  * On routes marked `@RequireActiveToken()`, asks Keycloak whether the (already verified)
@@ -55,6 +55,8 @@ export class IntrospectionInterceptor implements NestInterceptor {
       switchMap((active) => {
         if (!active) throw new AuthError(AuthErrorCode.Inactive);
         request[INTROSPECTED] = true;
+        // A socket's token: asked again on every sweep while the connection lives.
+        request.tokenWatch?.introspect();
         if (this.audit) this.audit.accepted('introspection', request);
         else publishAccepted('introspection');
         return next.handle();

@@ -45,3 +45,10 @@ export {
   type AuthorizationPolicies,
   type StandInDecision,
 } from './authorization-policies.js';
+export {
+  graphqlWsClient,
+  type GraphqlResult,
+  type GraphqlWsOperation,
+  type GraphqlWsTestClient,
+  type SocketClose,
+} from './graphql-ws-client.js';
