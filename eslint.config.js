@@ -60,9 +60,10 @@ export default tseslint.config(
                 'nest-keycloak-auth/*',
                 '!nest-keycloak-auth/testing',
                 '!nest-keycloak-auth/swagger',
+                '!nest-keycloak-auth/graphql',
               ],
               message:
-                'Import nest-keycloak-auth by its entry points: ".", "./testing" or "./swagger".',
+                'Import nest-keycloak-auth by its entry points: ".", "./testing", "./swagger" or "./graphql".',
             },
             {
               group: ['**/packages/**'],
