@@ -10,8 +10,7 @@ import {
 import { ItemsModule } from '../items/items.module.js';
 import { graphqlConfig, type GraphqlConfig } from './graphql.config.js';
 import { GRAPHQL_PATH, graphqlOptions } from './graphql.options.js';
-import { ItemsResolver } from './items.resolver.js';
-import { MeResolver } from './me.resolver.js';
+import { RESOLVERS } from './resolvers.js';
 
 /**
  * GraphQL at /graphql (HTTP and graphql-ws): `me`, the items over the same ItemsService as
@@ -31,7 +30,7 @@ import { MeResolver } from './me.resolver.js';
     GraphqlAuthModule,
     ItemsModule,
   ],
-  providers: [ItemsResolver, MeResolver],
+  providers: RESOLVERS,
 })
 export class AppGraphqlModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
