@@ -1,3 +1,4 @@
+/* global process, console */
 // `npm run lint` step: schema.gql, the committed GraphQL contract, is a valid schema (graphql's
 // own buildSchema: its SDL rules; validateSchema: the type system's) and is written exactly as
 // `npm run graphql:schema` prints it (sorted, graphql's printer), so a hand edit shows here.
