@@ -1,32 +1,18 @@
 import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { defer, Subject, firstValueFrom, type Observable } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 import request from 'supertest';
 import { DEMO_USERS, graphqlWsClient, KeycloakStandIn } from 'nest-keycloak-auth/testing';
 import { ItemEvents } from '../src/items/item-events.js';
 import type { Item } from '../src/items/item.entity.js';
 import { ItemsService } from '../src/items/items.service.js';
 import { ADAPTERS } from './support/adapters.js';
-import { graphql, socketUrlOf } from './support/graphql.js';
+import { graphql, observedEvents, socketUrlOf } from './support/graphql.js';
 import { createTestApp } from './support/test-app.js';
 
 const [alice, bob, , dave] = DEMO_USERS.map((user) => user.id);
 const ITEM = 'id name owner createdAt updatedAt version';
-
-/** ItemEvents whose `created$` says when a subscriber arrives, so a test awaits it, not a timer. */
-function observedEvents(): { events: ItemEvents; subscribed: Observable<void> } {
-  const events = new ItemEvents();
-  const subscribed = new Subject<void>();
-  const created$ = events.created$;
-  Object.defineProperty(events, 'created$', {
-    value: defer(() => {
-      queueMicrotask(() => subscribed.next());
-      return created$;
-    }),
-  });
-  return { events, subscribed };
-}
 
 /**
  * The app's GraphQL endpoint on both platforms: the example schema with REST's rules and

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
+import { defer, Subject, type Observable } from 'rxjs';
 import request from 'supertest';
+import { ItemEvents } from '../../src/items/item-events.js';
 import type { GraphqlResult } from 'nest-keycloak-auth/testing';
 
 /** One GraphQL request over HTTP: status, headers and body. */
@@ -29,4 +31,18 @@ export async function graphql(
 /** The app's graphql-ws URL once it listens (`app.listen(0, '127.0.0.1')`). */
 export async function socketUrlOf(app: INestApplication): Promise<string> {
   return `${(await app.getUrl()).replace(/^http/, 'ws').replace('[::1]', '127.0.0.1')}/graphql`;
+}
+
+/** ItemEvents whose `created$` says when a subscriber arrives, so a test awaits it, not a timer. */
+export function observedEvents(): { events: ItemEvents; subscribed: Observable<void> } {
+  const events = new ItemEvents();
+  const subscribed = new Subject<void>();
+  const created$ = events.created$;
+  Object.defineProperty(events, 'created$', {
+    value: defer(() => {
+      queueMicrotask(() => subscribed.next());
+      return created$;
+    }),
+  });
+  return { events, subscribed };
 }
