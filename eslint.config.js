@@ -60,9 +60,10 @@ export default tseslint.config(
                 '!nest-keycloak-auth/testing',
                 '!nest-keycloak-auth/swagger',
                 '!nest-keycloak-auth/websockets',
+                '!nest-keycloak-auth/graphql',
               ],
               message:
-                'Import nest-keycloak-auth by its entry points: ".", "./testing", "./swagger" or "./websockets".',
+                'Import nest-keycloak-auth by its entry points: ".", "./testing", "./swagger", "./websockets" or "./graphql".',
             },
             {
               group: ['**/packages/**'],

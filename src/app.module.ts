@@ -8,6 +8,7 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import { appConfig } from './config/app.config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { keycloakConfig } from './config/keycloak.config.js';
+import { AppGraphqlModule } from './graphql/graphql.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
 import { LiveModule } from './live/live.module.js';
@@ -18,7 +19,7 @@ import { PartnersModule } from './partners/partners.module.js';
 
 /**
  * The API: AuthModule fed from the validated `keycloak` config (the environment, read by the
- * library), the feature modules, and the app-wide validation pipe and request-parsing filter.
+ * library), the feature modules, GraphQL over the same services (src/graphql/), and the app-wide validation pipe and request-parsing filter.
  */
 @Module({
   imports: [
@@ -41,6 +42,7 @@ import { PartnersModule } from './partners/partners.module.js';
     ItemsModule,
     LiveModule,
     AdminModule,
+    AppGraphqlModule,
   ],
   providers: [
     { provide: APP_PIPE, useClass: AppValidationPipe },

@@ -3,6 +3,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { swaggerLoginOptions } from 'nest-keycloak-auth/swagger';
 import { KeycloakWsAdapter } from 'nest-keycloak-auth/websockets';
 import { appConfig, type AppConfig } from './config/app.config.js';
+import { GRAPHQL_PATH } from './graphql/graphql.options.js';
 import { DOCS_PATH } from './http/docs-redirect.js';
 import { configureHttpEdge } from './http/http-edge.js';
 import { createOpenApiDocument, servedOpenApiDocument } from './openapi/openapi-document.js';
@@ -17,8 +18,9 @@ export function configureApp(app: INestApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
   // Request ids, timing, CORS, security headers and the /docs redirect: src/http/.
   configureHttpEdge(app, config);
-  // The `/ws` gateway's handshakes are authenticated before the upgrade (src/live/).
-  const sockets = new KeycloakWsAdapter(app);
+  // The `/ws` gateway's handshakes are authenticated before the upgrade (src/live/); GraphQL's
+  // subscriptions answer their own upgrades (src/graphql/).
+  const sockets = new KeycloakWsAdapter(app, { otherPaths: [GRAPHQL_PATH] });
   app.useWebSocketAdapter(sockets);
   // SIGTERM/SIGINT: readiness 503, drain, close sockets (1001), finish in-flight requests,
   // app.close(), exit.

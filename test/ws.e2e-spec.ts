@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import request from 'supertest';
 import {
@@ -148,6 +149,43 @@ describe.each(ADAPTERS)('%s: WebSocket gateway /ws (Keycloak stand-in)', (adapte
       expect(client.protocol).toBe('bearer');
       client.send('subscribe', { topic: 'items' });
       expect(await client.next()).toEqual({ event: 'subscribed', data: { topic: 'items' } });
+    });
+
+    it('cuts an upgrade to a path no server answers, and answers an unreadable target 400 without details', async () => {
+      const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      const { hostname, port } = new URL(base);
+      const upgrade = (path: string) => {
+        const req = httpRequest({
+          host: hostname,
+          port,
+          path,
+          headers: {
+            Connection: 'Upgrade',
+            Upgrade: 'websocket',
+            'Sec-WebSocket-Version': '13',
+            'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+            Authorization: `Bearer ${token}`,
+          },
+        });
+        req.end();
+        return new Promise<{ status?: number; body?: string; error?: string }>((resolve) => {
+          req.once('upgrade', (_response, socket) => {
+            socket.destroy();
+            resolve({ status: 101 });
+          });
+          req.once('response', (response) => {
+            let body = '';
+            response.on('data', (chunk: Buffer) => (body += String(chunk)));
+            response.once('end', () => resolve({ status: response.statusCode, body }));
+          });
+          req.once('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code }));
+        });
+      };
+      const token = await keycloak.tokenFor('alice');
+
+      expect(await upgrade('/nowhere')).toEqual({ error: 'ECONNRESET' });
+      expect(await upgrade('//[')).toEqual({ status: 400, body: '' });
+      expect(await upgrade('/ws')).toEqual({ status: 101 });
     });
 
     it('never logs the token a browser sends in Sec-WebSocket-Protocol', async () => {

@@ -1,6 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
+import { fieldErrorOf, type FieldError } from '../graphql/graphql-errors.js';
 
 /**
  * The one place that writes the body of every HttpException, so each 4xx and 5xx reads the same
@@ -16,7 +17,9 @@ import { STATUS_CODES } from 'node:http';
  */
 @Catch(HttpException)
 export class HttpErrorFilter extends BaseExceptionFilter {
-  override catch(exception: HttpException, host: ArgumentsHost): void {
+  override catch(exception: HttpException, host: ArgumentsHost): void | FieldError {
+    // A GraphQL field: the error goes back into the response, the status into its code.
+    if (host.getType<string>() === 'graphql') return fieldErrorOf(exception);
     if (host.getType() !== 'http') {
       super.catch(exception, host);
       return;

@@ -5,6 +5,7 @@ import {
   DatabaseInputError,
   DatabaseUnavailableError,
 } from './database-errors.js';
+import { fieldError, type FieldError } from '../graphql/graphql-errors.js';
 
 /** Seconds a client should wait before retrying while the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -22,7 +23,8 @@ export class DatabaseErrorFilter implements ExceptionFilter {
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  catch(exception: DatabaseError, host: ArgumentsHost): void {
+  catch(exception: DatabaseError, host: ArgumentsHost): void | FieldError {
+    if (host.getType<string>() === 'graphql') return this.fieldAnswer(exception);
     const adapter = this.adapterHost.httpAdapter;
     const response: unknown = host.switchToHttp().getResponse();
     if (exception instanceof DatabaseUnavailableError) {
@@ -44,5 +46,17 @@ export class DatabaseErrorFilter implements ExceptionFilter {
     }
     const body = { statusCode: 409, message: 'Conflicts with stored data', error: 'Conflict' };
     adapter.reply(response, body, 409);
+  }
+
+  /** The same answers for a GraphQL field: its error carries the status as `extensions.code`. */
+  private fieldAnswer(exception: DatabaseError): FieldError {
+    if (exception instanceof DatabaseUnavailableError) {
+      return fieldError(503, 'Database unavailable', DATABASE_RETRY_AFTER_SECONDS);
+    }
+    if (exception instanceof DatabaseInputError) {
+      this.logger.warn({ event: 'database_input_refused', sqlState: exception.sqlState });
+      return fieldError(400, 'Invalid value');
+    }
+    return fieldError(409, 'Conflicts with stored data');
   }
 }

@@ -98,7 +98,10 @@ describe('DatabaseErrorFilter', () => {
       reply: (_res: unknown, body: unknown, status: number) =>
         Object.assign(calls, { body, status }),
     };
-    const host = { switchToHttp: () => ({ getResponse: () => ({}) }) } as unknown as ArgumentsHost;
+    const host = {
+      getType: () => 'http',
+      switchToHttp: () => ({ getResponse: () => ({}) }),
+    } as unknown as ArgumentsHost;
     new DatabaseErrorFilter({ httpAdapter: adapter } as unknown as HttpAdapterHost).catch(
       exception,
       host,
@@ -121,6 +124,23 @@ describe('DatabaseErrorFilter', () => {
       body: { statusCode: 409, message: 'Conflicts with stored data', error: 'Conflict' },
     });
   });
+
+  it.each([
+    [new DatabaseUnavailableError('x'), 'Database unavailable', 'SERVICE_UNAVAILABLE', 503],
+    [
+      new DatabaseConstraintError('items_name_length'),
+      'Conflicts with stored data',
+      'CONFLICT',
+      409,
+    ],
+  ])(
+    'answers a GraphQL field with an error carrying the status as its code',
+    (error, message, code, status) => {
+      const graphql = { getType: () => 'graphql' } as unknown as ArgumentsHost;
+      const filter = new DatabaseErrorFilter({} as HttpAdapterHost);
+      expect(filter.catch(error, graphql)).toMatchObject({ message, extensions: { code, status } });
+    },
+  );
 
   it('answers a value the database refused with 400 and a fixed message', () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);

@@ -21,3 +21,26 @@ export function docsDirectives(
     frameAncestors: ["'none'"],
   };
 }
+
+/** SHA-256 of GraphiQL's one inline script as @nestjs/apollo 14 writes it for `/graphql`. */
+export const GRAPHIQL_INLINE_SCRIPT = "'sha256-0xLQ6PUZ3R8rSVlhREPOswHs3+vn4Ekj8r+1DYy67Sc='";
+
+/**
+ * The GraphiQL page at GET /graphql, served outside production only (@nestjs/apollo's):
+ * React, GraphiQL and its CSS come from unpkg.com with Subresource Integrity, plus one inline
+ * script (allowed by its hash, so no other inline script runs) and one inline `<style>`. It
+ * talks to this API only: fetch and, for subscriptions, a WebSocket to the same origin.
+ */
+export function graphiqlDirectives(): Record<string, string[]> {
+  return {
+    defaultSrc: ["'none'"],
+    scriptSrc: ['https://unpkg.com', GRAPHIQL_INLINE_SCRIPT],
+    styleSrc: ['https://unpkg.com', "'unsafe-inline'"],
+    fontSrc: ['https://unpkg.com', 'data:'],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  };
+}

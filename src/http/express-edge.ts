@@ -6,9 +6,9 @@ import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
 import { answerClientError } from './client-error.js';
+import { isGraphiqlPage } from './graphiql-page.js';
 import type { HttpEdge } from './edge-parts.js';
 import { refusesBody, UNSUPPORTED_MEDIA_TYPE } from './json-body.js';
-import type { Header } from './security-headers.js';
 
 /** The edge (src/http/http-edge.ts) as Express middleware, in the order they run. */
 export function useExpressEdge(app: INestApplication, edge: HttpEdge): void {
@@ -17,7 +17,7 @@ export function useExpressEdge(app: INestApplication, edge: HttpEdge): void {
   app.use(requestContextMiddleware);
   if (edge.metrics) app.use(timingMiddleware(edge.metrics));
   app.enableCors(edge.cors);
-  app.use(securityHeadersMiddleware(edge.apiHeaders, edge.docsHeaders));
+  app.use(securityHeadersMiddleware(edge));
   app.use(docsRedirectMiddleware);
   app.use(jsonBodyMiddleware);
 }
@@ -48,14 +48,14 @@ function timingMiddleware(metrics: HttpMetrics) {
   };
 }
 
-/** The API's headers, or helmet's for Swagger UI. */
-function securityHeadersMiddleware(
-  api: readonly Header[],
-  docs: (req: Request, res: Response, next: (error?: unknown) => void) => void,
-) {
+/** The API's headers, or helmet's for Swagger UI and GraphiQL. */
+function securityHeadersMiddleware({ apiHeaders, docsHeaders, graphiqlHeaders }: HttpEdge) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (isDocsPath(req.url)) return docs(req, res, next);
-    for (const [name, value] of api) res.setHeader(name, value);
+    if (isDocsPath(req.url)) return docsHeaders(req, res, next);
+    if (graphiqlHeaders && isGraphiqlPage(req.method, req.url, req.headers.accept)) {
+      return graphiqlHeaders(req, res, next);
+    }
+    for (const [name, value] of apiHeaders) res.setHeader(name, value);
     next();
   };
 }

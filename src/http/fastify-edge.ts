@@ -5,6 +5,7 @@ import { contextOf, REQUEST_ID_HEADER, requestContext } from '../logging/request
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import { docsFolderLocation, isDocsPath } from './docs-redirect.js';
 import type { HttpEdge } from './edge-parts.js';
+import { isGraphiqlPage } from './graphiql-page.js';
 import { refusesBody, UNSUPPORTED_MEDIA_TYPE } from './json-body.js';
 
 /** Fastify keeps header names in lower case: given so, each is set without converting. */
@@ -26,6 +27,14 @@ export function useFastifyEdge(app: INestApplication, edge: HttpEdge): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     if (isDocsPath(request.url)) {
       return edge.docsHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
+    }
+    if (
+      edge.graphiqlHeaders &&
+      isGraphiqlPage(request.method, request.url, request.headers.accept)
+    ) {
+      return edge.graphiqlHeaders(request.raw, reply.raw, (error) =>
+        done(error as Error | undefined),
+      );
     }
     void reply.headers(headers);
     done();

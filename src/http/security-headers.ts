@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import helmet from 'helmet';
 import { OidcDiscoveryService } from 'nest-keycloak-auth';
 import { oauth2Scheme } from 'nest-keycloak-auth/swagger';
-import { docsDirectives } from './content-security-policy.js';
+import { docsDirectives, graphiqlDirectives } from './content-security-policy.js';
 
 /** What the security headers need from the settings. */
 export interface SecurityHeadersSettings {
@@ -50,6 +50,16 @@ export function docsSecurityHeaders(app: INestApplication, settings: SecurityHea
   return helmet({
     contentSecurityPolicy: { useDefaults: false, directives: docsDirectives(keycloakOrigin) },
     crossOriginOpenerPolicy: false,
+    strictTransportSecurity: maxAge > 0 ? { maxAge, includeSubDomains: false } : false,
+    xFrameOptions: { action: 'deny' },
+  });
+}
+
+/** Helmet for the GraphiQL page (outside production): its own CSP, no caching, HSTS when set. */
+export function graphiqlSecurityHeaders(settings: SecurityHeadersSettings) {
+  const maxAge = settings.hstsMaxAgeSeconds;
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: graphiqlDirectives() },
     strictTransportSecurity: maxAge > 0 ? { maxAge, includeSubDomains: false } : false,
     xFrameOptions: { action: 'deny' },
   });

@@ -7,6 +7,7 @@ import { AuthSettings } from '../auth-settings.js';
 import { AuthFailureLimiter } from '../throttling/auth-failure-limiter.js';
 import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { answerOnSocket } from '../sockets/socket-error.js';
+import { refuseField, type AuthGraphqlError } from './auth-error.graphql.js';
 import {
   challengesFor,
   hasChallenge,
@@ -41,10 +42,12 @@ export class AuthErrorFilter implements ExceptionFilter<AuthError> {
     this.limiter = limiter ?? new AuthFailureLimiter(settings);
   }
 
-  catch(error: AuthError, host: ArgumentsHost): Promise<void> | void {
-    if (host.getType() === 'ws') {
-      return answerOnSocket(error, host, (request, status) => this.log(request, error, status));
-    }
+  catch(error: AuthError, host: ArgumentsHost): Promise<void> | AuthGraphqlError | void {
+    const log = (request: RefusedRequest, status: number) => this.log(request, error, status);
+    // A GraphQL field answers with an error in the response, not with the HTTP status.
+    if (host.getType<string>() === 'graphql') return refuseField(error, host, log);
+    // A WebSocket message answers with an error event; the socket stays open.
+    if (host.getType() === 'ws') return answerOnSocket(error, host, log);
     // Only HTTP has headers and a status to set; elsewhere the transport's own filter answers.
     if (host.getType() !== 'http') throw error;
     return this.answer(error, host);

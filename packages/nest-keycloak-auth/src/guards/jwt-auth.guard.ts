@@ -14,6 +14,7 @@ import { RouteAuthCache, type RouteAuth } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
 import { RevocationList } from '../revocation/revocation-list.js';
 import { publishAccepted } from '../telemetry/auth-channels.js';
+import { authenticatedEarlier, rememberAuthenticated } from '../token/authenticated-request.js';
 import { credentialsOf } from '../token/bearer-request.js';
 import type { Credentials, TokenScheme } from '../token/bearer-token.js';
 import { boundKeyOf, TokenVerifier } from '../token/token-verifier.service.js';
@@ -51,11 +52,24 @@ export class JwtAuthGuard implements CanActivate {
     if (this.isPublic(context)) return true;
     const request = authRequestOf<GuardedRequest>(context);
     if (request === undefined) throw new AuthError(AuthErrorCode.MissingToken);
-    const route = this.routes.get(context.getHandler(), context.getClass());
+    return this.authenticateRequest(
+      request,
+      this.routes.get(context.getHandler(), context.getClass()),
+    );
+  }
+
+  /**
+   * Checks the credentials of `request` for a route that demands `route` and attaches the
+   * principal: what `canActivate` does past `@Public()`. A token this same request already
+   * passed with (GraphQL checks it before execution, then each field) is not checked again.
+   */
+  authenticateRequest(request: GuardedRequest, route: RouteAuth): true | Promise<true> {
     const credentials = credentialsOf(request, this.dpopAccepted(route));
     if (credentials.scheme === 'Bearer' && this.dpopRequired(route)) {
       throw new AuthError(AuthErrorCode.DpopRequired);
     }
+    const earlier = authenticatedEarlier(request, credentials.token);
+    if (earlier) return this.attach(request, credentials.token, earlier);
     const principal = this.authenticate(credentials.token, request, credentials.scheme);
     if (isPromiseLike(principal)) {
       return Promise.resolve(principal).then((user) => this.accept(request, credentials, user));
@@ -103,6 +117,7 @@ export class JwtAuthGuard implements CanActivate {
   private attach(request: GuardedRequest, token: string, user: AuthPrincipal): true {
     request.user = user;
     request.accessToken = token;
+    rememberAuthenticated(request, token, user);
     publishAccepted('authentication');
     return true;
   }

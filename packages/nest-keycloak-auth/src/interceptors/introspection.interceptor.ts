@@ -15,13 +15,12 @@ import { publishAccepted } from '../telemetry/auth-channels.js';
 import { IntrospectionClient } from '../introspection/introspection.client.js';
 import { isStillActive } from '../introspection/still-active.js';
 import { RouteAuthCache } from '../metadata/route-auth.js';
-import type { AuthenticatedRequest } from '../principal.js';
-import { keepIntrospecting } from '../sockets/socket-request.js';
+import type { LiveRequest } from '../sockets/live-request.js';
 
 /** Set on a request once its token was found active, so a second registration asks no more. */
 const INTROSPECTED = Symbol('auth:introspected');
 
-type IntrospectedRequest = AuthenticatedRequest & { [INTROSPECTED]?: true };
+type IntrospectedRequest = LiveRequest & { [INTROSPECTED]?: true };
 
 /**
  * On routes marked `@RequireActiveToken()`, asks Keycloak whether the (already verified)
@@ -51,8 +50,9 @@ export class IntrospectionInterceptor implements NestInterceptor {
     // Fail closed: a route that asks for introspection never runs without a verified token.
     if (request === undefined || !request.accessToken)
       throw new AuthError(AuthErrorCode.MissingToken);
-    // On a WebSocket, the token watch asks too from now on, and closes the socket (4401).
-    keepIntrospecting(request);
+    // A live connection's token (WebSocket, graphql-ws): its watch asks too from now on, on
+    // every sweep, and closes the connection (4401) once Keycloak says inactive.
+    request.tokenWatch?.introspect();
     const { accessToken, user } = request;
     return from(isStillActive(this.introspection, accessToken, user)).pipe(
       switchMap((active) => {

@@ -1,13 +1,7 @@
 import { jest } from '@jest/globals';
 import { createWsContext } from '../testing/ws-context.js';
 import { testPrincipal } from '../testing/test-principal.js';
-import {
-  bindSocketRequest,
-  keepIntrospecting,
-  socketRequestOf,
-  SOCKET_WATCH,
-  type SocketRequest,
-} from './socket-request.js';
+import { bindSocketRequest, socketRequestOf, type SocketRequest } from './socket-request.js';
 import { socketErrorOf } from './socket-error.js';
 
 describe('socketRequestOf', () => {
@@ -39,13 +33,13 @@ describe('socketRequestOf', () => {
     expect(other).not.toBe(view);
   });
 
-  it('keepIntrospecting turns the watch on for a socket, and is nothing for HTTP', () => {
-    const introspect = jest.fn();
+  it("gives each message's view the socket's token watch", () => {
+    const watch = { introspect: jest.fn(), stop: jest.fn() };
     const { client, request } = bound();
-    request[SOCKET_WATCH] = { introspect, stop: jest.fn() };
-    keepIntrospecting(socketRequestOf(createWsContext({ client, data: {} }))!);
-    expect(introspect).toHaveBeenCalledTimes(1);
-    expect(() => keepIntrospecting({ headers: {} })).not.toThrow();
+    request.tokenWatch = watch;
+    const view = socketRequestOf<SocketRequest>(createWsContext({ client, data: {} }))!;
+    view.tokenWatch?.introspect();
+    expect(watch.introspect).toHaveBeenCalledTimes(1);
   });
 });
 

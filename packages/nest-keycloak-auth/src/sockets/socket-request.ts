@@ -1,9 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import type { AuthPrincipal } from '../principal.js';
-import type { WatchedToken } from './token-watch.js';
-
-/** Where a socket's request keeps its token watch (a symbol: no HTTP request has it). */
-export const SOCKET_WATCH = Symbol('auth:socket-watch');
+import type { LiveRequest } from './live-request.js';
 
 /**
  * What the guards read on a WebSocket message, in the shape they read an HTTP request: the
@@ -12,9 +8,7 @@ export const SOCKET_WATCH = Symbol('auth:socket-watch');
  * headers (for `@RequireOrganization({ header })`) and, per message, the message's data as
  * `params` (for `@RequireOrganization({ param })`). Never logged: it holds the token.
  */
-export interface SocketRequest {
-  user?: AuthPrincipal;
-  accessToken?: string;
+export interface SocketRequest extends LiveRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The handshake's path (no query string), for the audit trail. */
   url: string;
@@ -24,8 +18,6 @@ export interface SocketRequest {
   ip?: string;
   /** The current message's data when it is an object. */
   params?: Record<string, unknown>;
-  /** The token watch of the socket: `@RequireActiveToken` turns introspection on for it. */
-  [SOCKET_WATCH]?: WatchedToken;
 }
 
 const bySocket = new WeakMap<object, SocketRequest>();
@@ -54,14 +46,6 @@ export function socketRequestOf<T extends object>(context: ArgumentsHost): T | u
     byMessage.set(data, view);
   }
   return view as T;
-}
-
-/**
- * Once a `@RequireActiveToken` handler is used on a socket, its token watch asks introspection on
- * every sweep, so the socket closes (4401) when Keycloak says inactive. Nothing for HTTP.
- */
-export function keepIntrospecting(request: object): void {
-  (request as Partial<SocketRequest>)[SOCKET_WATCH]?.introspect();
 }
 
 /** The request the handshake bound to `socket`, if any (for the adapter's own refusals). */

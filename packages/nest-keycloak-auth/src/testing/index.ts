@@ -54,3 +54,10 @@ export {
   type WsEvent,
   type WsTestClient,
 } from './ws-client.js';
+export {
+  graphqlWsClient,
+  type GraphqlResult,
+  type GraphqlWsOperation,
+  type GraphqlWsTestClient,
+  type SocketClose,
+} from './graphql-ws-client.js';

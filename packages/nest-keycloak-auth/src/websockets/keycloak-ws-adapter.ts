@@ -1,13 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { WsAdapter } from '@nestjs/platform-ws';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { EMPTY, type Observable } from 'rxjs';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { AuthSettings } from '../auth-settings.js';
 import { BEARER_PROTOCOL } from '../sockets/handshake-token.js';
-import { bindSocketRequest, SOCKET_WATCH } from '../sockets/socket-request.js';
+import { bindSocketRequest } from '../sockets/socket-request.js';
 import { TokenWatch, type TokenEnd } from '../sockets/token-watch.js';
 import { WsHandshake, type HandshakeOutcome } from '../sockets/ws-handshake.js';
 import { MessageRate } from './message-rate.js';
@@ -15,6 +16,7 @@ import { closeGracefully, SOCKET_CLOSE } from './socket-close.js';
 
 type Accepted = Extract<HandshakeOutcome, { accepted: true }>;
 type VerifyDone = (ok: boolean, status?: number, body?: string, headers?: object) => void;
+type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /** The close reason of each way a token ends (code 4401). */
 const TOKEN_ENDED: Record<TokenEnd, string> = {
@@ -35,15 +37,27 @@ const CREDENTIAL_HEADERS = ['authorization', 'sec-websocket-protocol', 'cookie']
  * size (close 1009), messages per second (an `error` event), sockets per principal (429).
  * @example
  * app.useWebSocketAdapter(new KeycloakWsAdapter(app));
+ * // GraphQL's graphql-ws on the same server keeps its own path:
+ * app.useWebSocketAdapter(new KeycloakWsAdapter(app, { otherPaths: ['/graphql'] }));
  */
 export class KeycloakWsAdapter extends WsAdapter {
   private readonly accepted = new WeakMap<IncomingMessage, Accepted>();
   private readonly servers = new Set<WebSocketServer>();
+  private readonly upgradeListeners: [Server, UpgradeListener][] = [];
+  private readonly otherPaths: ReadonlySet<string>;
   private rate?: MessageRate;
   private closing = false;
 
-  constructor(private readonly app: INestApplicationContext) {
+  /**
+   * @param options.otherPaths paths whose upgrades another WebSocket server of the same HTTP
+   * server answers (GraphQL subscriptions): left alone, where any other unserved path is refused.
+   */
+  constructor(
+    private readonly app: INestApplicationContext,
+    options: { otherPaths?: readonly string[] } = {},
+  ) {
     super(app);
+    this.otherPaths = new Set(options.otherPaths);
   }
 
   /** The gateway's server, with the handshake check, the `bearer` subprotocol and the size cap. */
@@ -105,11 +119,53 @@ export class KeycloakWsAdapter extends WsAdapter {
     await Promise.all([...this.servers].map((server) => closeGracefully(server.clients)));
   }
 
+  /**
+   * Routes the HTTP server's upgrades to the gateways by path, as Nest's adapter does, except
+   * that `otherPaths` are left to their own server, and a request whose URL cannot be read gets
+   * a plain 400 (Nest's would carry the parser's text).
+   */
+  protected override ensureHttpServerExists(
+    port: number,
+    httpServer: Server = createServer(),
+  ): Server | undefined {
+    if (this.httpServersRegistry.has(port)) return undefined;
+    this.httpServersRegistry.set(port, httpServer);
+    const listener: UpgradeListener = (request, socket, head) =>
+      this.route(port, request, socket, head);
+    httpServer.on('upgrade', listener);
+    this.upgradeListeners.push([httpServer, listener]);
+    return httpServer;
+  }
+
+  override async dispose(): Promise<void> {
+    for (const [server, listener] of this.upgradeListeners.splice(0)) {
+      server.off('upgrade', listener);
+    }
+    await super.dispose();
+  }
+
   /** Nest's `app.close()`: the sockets get 1001 rather than a cut connection. */
   override async close(server: WebSocketServer): Promise<void> {
     this.closing = true;
     await closeGracefully(server.clients);
     await super.close(server);
+  }
+
+  private route(port: number, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = pathOf(request.url);
+    if (path === undefined) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const servers = (this.wsServersRegistry.get(port) ?? []) as (WebSocketServer & {
+      path: string;
+    })[];
+    const server = servers.find((candidate) => candidate.path === path);
+    if (server !== undefined) {
+      server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+    } else if (!this.otherPaths.has(path)) {
+      socket.destroy();
+    }
   }
 
   private async verify(request: IncomingMessage, done: VerifyDone): Promise<void> {
@@ -158,9 +214,18 @@ export class KeycloakWsAdapter extends WsAdapter {
       url: (request.url ?? '/').split('?', 1)[0],
       method: 'WS',
       ip: request.socket.remoteAddress,
-      [SOCKET_WATCH]: watched,
+      tokenWatch: watched,
     });
     return true;
+  }
+}
+
+/** The path of an upgrade's request target, without its query; undefined when unreadable. */
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'ws://localhost').pathname;
+  } catch {
+    return undefined;
   }
 }
 
