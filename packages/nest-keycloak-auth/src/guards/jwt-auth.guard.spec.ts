@@ -192,6 +192,27 @@ describe('JwtAuthGuard', () => {
       await expect(activate(ws)).resolves.toBe(true);
       expect(verify).toHaveBeenCalledWith('socket.token.value', 'Bearer');
     });
+
+    it("checks a live socket's token on every message, an HTTP request's once", async () => {
+      const client = {};
+      const watch = { introspect: jest.fn(), stop: jest.fn() };
+      bindSocketRequest(client, {
+        headers: { authorization: 'Bearer socket.token.value' },
+        url: '/ws',
+        method: 'WS',
+        tokenWatch: watch,
+      });
+      const message = () =>
+        createWsContext({ handler: ProtectedController.prototype.list, client });
+      await activate(message());
+      await activate(message());
+      expect(verify).toHaveBeenCalledTimes(2);
+
+      const req = request('Bearer http.token.value');
+      await activate(context(req));
+      await activate(context(req));
+      expect(verify).toHaveBeenCalledTimes(3);
+    });
   });
 
   describe('revoked tokens (back-channel logout)', () => {

@@ -13,6 +13,7 @@ import { AuthError, AuthErrorCode } from '../errors/auth-error.js';
 import { RouteAuthCache, type RouteAuth } from '../metadata/route-auth.js';
 import type { AuthenticatedRequest, AuthPrincipal } from '../principal.js';
 import { RevocationList } from '../revocation/revocation-list.js';
+import type { LiveRequest } from '../sockets/live-request.js';
 import { publishAccepted } from '../telemetry/auth-channels.js';
 import { authenticatedEarlier, rememberAuthenticated } from '../token/authenticated-request.js';
 import { credentialsOf } from '../token/bearer-request.js';
@@ -117,7 +118,10 @@ export class JwtAuthGuard implements CanActivate {
   private attach(request: GuardedRequest, token: string, user: AuthPrincipal): true {
     request.user = user;
     request.accessToken = token;
-    rememberAuthenticated(request, token, user);
+    // A live connection's request lasts: each message is checked again (revocation included).
+    if ((request as LiveRequest).tokenWatch === undefined) {
+      rememberAuthenticated(request, token, user);
+    }
     publishAccepted('authentication');
     return true;
   }
