@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import { swaggerLoginOptions } from 'nest-keycloak-auth/swagger';
+import { checkGraphqlTokensOnFastify } from 'nest-keycloak-auth/graphql';
 import { KeycloakWsAdapter } from 'nest-keycloak-auth/websockets';
 import { appConfig, type AppConfig } from './config/app.config.js';
 import { GRAPHQL_PATH } from './graphql/graphql.options.js';
@@ -22,6 +23,12 @@ export function configureApp(app: INestApplication): void {
   // subscriptions answer their own upgrades (src/graphql/).
   const sockets = new KeycloakWsAdapter(app, { otherPaths: [GRAPHQL_PATH] });
   app.useWebSocketAdapter(sockets);
+  // GraphQL's check of a presented token before execution: Nest middleware on Express
+  // (src/graphql/); on Fastify a hook of that route alone, as Nest's Fastify middleware would
+  // run on every request (docs/decisions.md).
+  if (app.getHttpAdapter().getType() === 'fastify') {
+    checkGraphqlTokensOnFastify(app, GRAPHQL_PATH);
+  }
   // SIGTERM/SIGINT: readiness 503, drain, close sockets (1001), finish in-flight requests,
   // app.close(), exit.
   app.get(ShutdownService).listen(app, config.shutdown, sockets);

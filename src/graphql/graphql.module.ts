@@ -1,6 +1,13 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  RequestMethod,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import {
   GraphqlAuthModule,
@@ -15,7 +22,8 @@ import { RESOLVERS } from './resolvers.js';
 /**
  * GraphQL at /graphql (HTTP and graphql-ws): `me`, the items over the same ItemsService as
  * REST, and `itemCreated`. The library's middleware checks a presented token before any
- * operation runs; the decorators on the resolvers do the rest, as on the controllers.
+ * operation runs (on Fastify, a hook of the route instead: src/app.setup.ts); the decorators on
+ * the resolvers do the rest, as on the controllers.
  */
 @Module({
   imports: [
@@ -33,7 +41,11 @@ import { RESOLVERS } from './resolvers.js';
   providers: RESOLVERS,
 })
 export class AppGraphqlModule implements NestModule {
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
   configure(consumer: MiddlewareConsumer): void {
+    // Nest's Fastify middleware would run on every request: configureApp hooks the route there.
+    if (this.adapterHost.httpAdapter.getType() === 'fastify') return;
     consumer
       .apply(GraphqlTokenMiddleware)
       .forRoutes({ path: GRAPHQL_PATH.slice(1), method: RequestMethod.ALL });

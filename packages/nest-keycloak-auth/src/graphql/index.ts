@@ -3,6 +3,7 @@
 // guard cannot: before an HTTP operation executes, and when a socket connects.
 export { GraphqlAuthModule } from './graphql-auth.module.js';
 export { GraphqlTokenMiddleware } from './graphql-token.middleware.js';
+export { checkGraphqlTokensOnFastify } from './graphql-token.fastify.js';
 export {
   GraphqlSocketAuth,
   UNAUTHORIZED_CLOSE,
