@@ -10,28 +10,15 @@ import {
   spreadPct,
   statusSummary,
   type Measurement,
-  type Spread,
+  cpuPerRequest,
+  cpuRatios,
+  spreadRange as range,
 } from './report.js';
 
-const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('en-US', {
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
 });
-const range = (s: Spread): string =>
-  `${whole.format(s.median)} (${whole.format(s.min)}–${whole.format(s.max)})`;
-
-/** App CPU µs per request (or round trip) of each run. */
-const cpuPerRequest = (m: Measurement): number[] =>
-  m.roundAppCpuMs.map((ms, i) => (ms * 1000) / Math.max(m.load.roundRequests[i], 1));
-
-/** `m`'s CPU per request over `base`'s, round by round. */
-function cpuRatios(m: Measurement, base: Measurement): Spread {
-  const a = cpuPerRequest(m);
-  const b = cpuPerRequest(base);
-  const n = Math.min(a.length, b.length);
-  return spreadOf(Array.from({ length: n }, (_, i) => a[i] / b[i]));
-}
 
 function row(label: string, m: Measurement, rest: Measurement): string {
   const same = m === rest;

@@ -4,21 +4,15 @@
  * hits, measured in the same rounds. bench/run.ts adds the section to the report.
  */
 import {
+  cpuPerRequest,
   reqPerSec,
   roundRatios,
   spreadOf,
   spreadPct,
+  spreadRange as range,
   type Measurement,
   type Spread,
 } from './report.js';
-
-const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const range = (s: Spread): string =>
-  `${whole.format(s.median)} (${whole.format(s.min)}–${whole.format(s.max)})`;
-
-/** App CPU µs per request of each run. */
-const cpuPerRequest = (m: Measurement): number[] =>
-  m.roundAppCpuMs.map((ms, i) => (ms * 1000) / Math.max(m.load.roundRequests[i], 1));
 
 /** What a DPoP request costs beyond a Bearer one, round by round (µs of app CPU). */
 function addedCpu(dpop: Measurement, bearer: Measurement): Spread {

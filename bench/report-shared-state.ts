@@ -15,6 +15,9 @@ import {
   type RunInfo,
   type Spread,
   type Target,
+  cpuPerRequest,
+  cpuRatios,
+  spreadRange as range,
 } from './report.js';
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -22,22 +25,8 @@ const oneDecimal = new Intl.NumberFormat('en-US', {
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
 });
-const range = (s: Spread, format = whole): string =>
-  `${format.format(s.median)} (${format.format(s.min)}–${format.format(s.max)})`;
 
 type Finder = (id: string) => Measurement | undefined;
-
-/** App CPU µs per request of each run (all the scenario's processes). */
-const cpuPerRequest = (m: Measurement): number[] =>
-  m.roundAppCpuMs.map((ms, i) => (ms * 1000) / Math.max(m.load.roundRequests[i], 1));
-
-/** `m`'s CPU per request over `base`'s, round by round. */
-function cpuRatios(m: Measurement, base: Measurement): Spread {
-  const a = cpuPerRequest(m);
-  const b = cpuPerRequest(base);
-  const n = Math.min(a.length, b.length);
-  return spreadOf(Array.from({ length: n }, (_, i) => a[i] / b[i]));
-}
 
 /** How far the plain scenario's own rounds stray from their median CPU per request, at most. */
 function noiseOf(plain: Measurement): number {

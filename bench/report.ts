@@ -231,6 +231,22 @@ export function spreadOf(values: number[]): Spread {
   };
 }
 
+/** "5,644 (4,268–6,122)": a spread's median and range (whole numbers unless `format` says). */
+export const spreadRange = (s: Spread, format: Intl.NumberFormat = number): string =>
+  `${format.format(s.median)} (${format.format(s.min)}–${format.format(s.max)})`;
+
+/** App CPU µs per request of each run (all the scenario's processes). */
+export const cpuPerRequest = (m: Measurement): number[] =>
+  m.roundAppCpuMs.map((ms, i) => (ms * 1000) / Math.max(m.load.roundRequests[i], 1));
+
+/** `m`'s CPU per request over `base`'s, round by round. */
+export function cpuRatios(m: Measurement, base: Measurement): Spread {
+  const a = cpuPerRequest(m);
+  const b = cpuPerRequest(base);
+  const n = Math.min(a.length, b.length);
+  return spreadOf(Array.from({ length: n }, (_, i) => a[i] / b[i]));
+}
+
 /** The scenario's req/s over the rounds: each round's run is one value. */
 export const reqPerSec = (m: Measurement): Spread => spreadOf(m.load.roundReqPerSec);
 
